@@ -1,0 +1,108 @@
+"""Demo data: two teams, their projects and four users, created idempotently."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from projects.models import Membership, Project, Team
+
+DEMO_PASSWORD = "paydown-demo"
+
+TEAMS = [
+    ("search-ranking", "Search & Ranking"),
+    ("risk-models", "Risk Models"),
+]
+
+PROJECTS = [
+    (
+        "search-ranking",
+        "query-ranker",
+        "Query ranker",
+        Project.Kind.RANKING,
+        "Learning-to-rank model ordering product search results; retrained weekly on click logs.",
+    ),
+    (
+        "search-ranking",
+        "spell-correction",
+        "Spell correction",
+        Project.Kind.NLP,
+        "Sequence model suggesting corrected queries; served at the edge with a 20 ms budget.",
+    ),
+    (
+        "search-ranking",
+        "related-items",
+        "Related items",
+        Project.Kind.RANKING,
+        "Embedding-based recommendations on product pages, built from co-view sessions.",
+    ),
+    (
+        "risk-models",
+        "fraud-scoring",
+        "Fraud scoring",
+        Project.Kind.ANOMALY,
+        "Gradient-boosted model scoring card transactions in real time; analysts review the top 1%.",
+    ),
+    (
+        "risk-models",
+        "credit-limits",
+        "Credit limits",
+        Project.Kind.REGRESSION,
+        "Monthly batch model proposing credit limits; every change is reviewed by a risk officer.",
+    ),
+]
+
+# username, team slug, role; None team for the site administrator.
+USERS = [
+    ("alice", "search-ranking", Membership.Role.MEMBER),
+    ("bob", "search-ranking", Membership.Role.MANAGER),
+    ("carol", "risk-models", Membership.Role.MEMBER),
+    ("admin", None, None),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    description: str
+
+
+@transaction.atomic
+def seed_teams_and_projects() -> list[DemoLogin]:
+    """Create or refresh the demo teams, projects and users; returns the logins to print."""
+    teams = {}
+    for slug, name in TEAMS:
+        teams[slug], _ = Team.objects.update_or_create(slug=slug, defaults={"name": name})
+    for team_slug, slug, name, kind, description in PROJECTS:
+        Project.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "team": teams[team_slug],
+                "name": name,
+                "kind": kind,
+                "description": description,
+            },
+        )
+
+    user_model = get_user_model()
+    logins = []
+    for username, team_slug, role in USERS:
+        is_admin = team_slug is None
+        user, _ = user_model.objects.update_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@example.com",
+                "is_staff": is_admin,
+                "is_superuser": is_admin,
+                "first_name": username.capitalize(),
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        if is_admin:
+            logins.append(DemoLogin(username, "site administrator: all teams, question banks"))
+            continue
+        team = teams[team_slug]
+        Membership.objects.update_or_create(team=team, user=user, defaults={"role": role})
+        logins.append(DemoLogin(username, f"{role} of {team.name}"))
+    return logins

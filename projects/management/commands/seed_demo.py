@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from projects import demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo teams, projects and users (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (demo users have a published password).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: demo users share a published password. Use --force to seed anyway."
+            )
+        logins = demo.seed_teams_and_projects()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ as:"))
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username:<8} password {demo.DEMO_PASSWORD}  ({login.description})"
+            )

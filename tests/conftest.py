@@ -1,0 +1,63 @@
+"""The cast: alice (member, team 1), bob (manager, team 1), carol (member, team 2), admin (staff)."""
+
+import pytest
+
+from projects.models import Membership
+from tests import factories
+
+
+@pytest.fixture
+def team1(db):
+    return factories.make_team("Search & Ranking")
+
+
+@pytest.fixture
+def team2(db):
+    return factories.make_team("Risk Models")
+
+
+@pytest.fixture
+def alice(team1):
+    user = factories.make_user("alice")
+    factories.add_member(team1, user, Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def bob(team1):
+    user = factories.make_user("bob")
+    factories.add_member(team1, user, Membership.Role.MANAGER)
+    return user
+
+
+@pytest.fixture
+def carol(team2):
+    user = factories.make_user("carol")
+    factories.add_member(team2, user, Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.make_user("admin", is_staff=True)
+
+
+@pytest.fixture
+def project1(team1):
+    return factories.make_project(team1, "Query ranker")
+
+
+@pytest.fixture
+def project2(team2):
+    return factories.make_project(team2, "Fraud scoring")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the test client: `client_for(alice).get(...)`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,44 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from projects.models import Membership, Project, Team
+
+
+def snapshot():
+    return {
+        "teams": sorted(Team.objects.values_list("slug", "name")),
+        "projects": sorted(Project.objects.values_list("slug", "team__slug")),
+        "users": sorted(get_user_model().objects.values_list("username", "is_staff")),
+        "memberships": sorted(
+            Membership.objects.values_list("user__username", "team__slug", "role")
+        ),
+    }
+
+
+def test_seed_demo_is_idempotent_and_creates_the_cast(db, settings, capsys):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+
+    assert snapshot() == first
+    assert ("alice", "search-ranking", "member") in first["memberships"]
+    assert ("bob", "search-ranking", "manager") in first["memberships"]
+    assert ("carol", "risk-models", "member") in first["memberships"]
+    assert ("admin", True) in first["users"]
+    assert len(first["teams"]) == 2
+    assert get_user_model().objects.get(username="carol").check_password("paydown-demo")
+    assert "paydown-demo" in capsys.readouterr().out
+
+
+def test_seed_demo_refuses_with_debug_off_unless_forced(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert Team.objects.count() == 0
+
+    call_command("seed_demo", "--force")
+    assert Team.objects.count() == 2
