@@ -1,0 +1,21 @@
+"""Container HEALTHCHECK: exit 0 when /healthz answers 200 (the app runs and its database answers)."""
+
+import os
+import sys
+import urllib.request
+
+
+def main() -> int:
+    host = (os.environ.get("ALLOWED_HOSTS", "localhost").split(",")[0].strip() or "localhost").lstrip(".")
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/healthz", headers={"Host": host}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=4) as response:
+            return 0 if response.status == 200 else 1
+    except OSError:
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
