@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from assessment import views
 
 app_name = "assessment"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("banks/<slug:slug>/v<int:number>/preview/", views.bank_preview, name="bank_preview"),
+]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from assessment import banks
 from projects import demo
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "DEBUG is off: demo users share a published password. Use --force to seed anyway."
             )
+        for version in banks.load_shipped_banks():
+            self.stdout.write(f"Loaded question bank {version}.")
         logins = demo.seed_teams_and_projects()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ as:"))
         for login in logins:

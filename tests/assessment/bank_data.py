@@ -1,0 +1,49 @@
+"""A small valid bank version as plain data, for tests to copy and break."""
+
+import copy
+
+
+def _question(key: str, scale=(0, 1, 2), **extra) -> dict:
+    return {
+        "key": key,
+        "text": f"How is {key} handled?",
+        "why": "Because it matters.",
+        "weight": 1,
+        "covers": ["glue-code"],
+        "references": ["Sculley et al. 2015, §5"],
+        "levels": [
+            {"value": v, "label": f"L{v}", "description": f"What level {v} looks like."}
+            for v in scale
+        ],
+        "remediation": [
+            {"to": v, "advice": f"Reach {v}.", "effort": "S", "impact": 2} for v in scale[1:]
+        ],
+        **extra,
+    }
+
+
+def small_bank(**overrides) -> dict:
+    data = {
+        "slug": "tiny",
+        "name": "Tiny bank",
+        "description": "For tests.",
+        "version": 1,
+        "scoring": "maturity",
+        "scale": [0, 1, 2],
+        "categories": [
+            {
+                "key": "data",
+                "name": "Data",
+                "weight": 2,
+                "questions": [_question("data-a"), _question("data-b", prerequisites=["data-a"])],
+            },
+            {
+                "key": "code",
+                "name": "Code",
+                "weight": 1,
+                "questions": [_question("code-a", allow_na=False)],
+            },
+        ],
+    }
+    data.update(overrides)
+    return copy.deepcopy(data)
