@@ -19,26 +19,24 @@ from assessment.models import BankVersion, Category, Level, Question, QuestionBa
 class DraftOnlyMixin:
     """Content of published versions is shown read-only; the model layer refuses changes anyway."""
 
-    def _version_of(self, obj) -> BankVersion | None:
+    def _version_of(self, obj) -> BankVersion:
         return obj
 
+    def _frozen(self, obj) -> bool:
+        return obj is not None and not self._version_of(obj).is_draft
+
     def has_change_permission(self, request, obj=None):
-        version = self._version_of(obj) if obj is not None else None
-        if version is not None and not version.is_draft:
-            return False
-        return super().has_change_permission(request, obj)
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        version = self._version_of(obj) if obj is not None else None
-        if version is not None and not version.is_draft:
-            return False
-        return super().has_delete_permission(request, obj)
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class DraftOnlyInline(DraftOnlyMixin, admin.TabularInline):
+    extra = 0
 
     def has_add_permission(self, request, obj=None):
-        version = self._version_of(obj) if obj is not None else None
-        if version is not None and not version.is_draft:
-            return False
-        return super().has_add_permission(request)
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
 
 
 class BankVersionInline(admin.TabularInline):
@@ -61,7 +59,7 @@ class QuestionBankAdmin(admin.ModelAdmin):
     inlines = [BankVersionInline]
 
 
-class CategoryInline(DraftOnlyMixin, admin.TabularInline):
+class CategoryInline(DraftOnlyInline):
     model = Category
     fields = ["order", "key", "name", "weight", "description"]
     extra = 0
@@ -202,7 +200,7 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
         return actions
 
 
-class LevelInline(DraftOnlyMixin, admin.TabularInline):
+class LevelInline(DraftOnlyInline):
     model = Level
     fields = ["value", "label", "description"]
     extra = 0
@@ -216,7 +214,7 @@ class LevelInline(DraftOnlyMixin, admin.TabularInline):
         return obj.version
 
 
-class RemediationInline(DraftOnlyMixin, admin.TabularInline):
+class RemediationInline(DraftOnlyInline):
     model = Remediation
     fields = ["to_value", "advice", "effort", "impact"]
     extra = 0
@@ -256,6 +254,8 @@ class QuestionAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "category" not in self.fields:  # read-only view of a published question
+            return
         self.fields["category"].queryset = Category.objects.filter(
             version__status=BankVersion.Status.DRAFT
         ).select_related("version__bank")

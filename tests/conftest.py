@@ -2,8 +2,10 @@
 
 import pytest
 
+from assessment import banks, services
 from projects.models import Membership
 from tests import factories
+from tests.assessment.bank_data import small_bank
 
 
 @pytest.fixture
@@ -61,3 +63,19 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def draft(db):
+    """A draft version of the small test bank."""
+    return banks.import_data(small_bank())
+
+
+@pytest.fixture
+def published(draft):
+    return services.publish_version(version=draft)
+
+
+@pytest.fixture
+def shipped_banks(db):
+    return {version.bank.slug: version for version in banks.load_shipped_banks()}

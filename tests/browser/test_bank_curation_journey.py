@@ -1,0 +1,42 @@
+import pytest
+from playwright.sync_api import expect
+
+from assessment.models import BankVersion, Question
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_drafts_edits_previews_and_publishes_a_bank_version(page, admin_user, shipped_banks):
+    admin_user.is_superuser = True
+    admin_user.save(update_fields=["is_superuser"])
+    v1 = shipped_banks["ml-technical-debt"]
+    log_in(page, "admin")
+
+    page.goto(f"/admin/assessment/bankversion/{v1.pk}/change/")
+    page.get_by_role("button", name="New draft from this version").click()
+    page.wait_for_url("**/change/")
+    expect(page.get_by_text("Created ML technical debt v2 (Draft)")).to_be_visible()
+    draft = BankVersion.objects.get(bank=v1.bank, number=2)
+
+    page.get_by_role("link", name="Questions of this version").click()
+    page.get_by_role("link", name="data-schema").click()
+    page.get_by_label("Question:").fill(
+        "Where are the expectations on each input feature written down?"
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+
+    page.goto(draft.get_preview_url())
+    expect(
+        page.get_by_text("Where are the expectations on each input feature written down?")
+    ).to_be_visible()
+    assert page.console_problems == []
+
+    page.goto(f"/admin/assessment/bankversion/{draft.pk}/change/")
+    page.get_by_role("button", name="Validate and publish").click()
+    expect(page.get_by_text("Published ML technical debt v2")).to_be_visible()
+    draft.refresh_from_db()
+    assert draft.status == BankVersion.Status.PUBLISHED
+    # Version 1 still reads as it did: past scores keep their wording.
+    assert Question.objects.get(version=v1, key="data-schema").text.startswith("How are the")
