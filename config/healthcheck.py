@@ -5,10 +5,17 @@ import sys
 import urllib.request
 
 
+def health_host() -> str:
+    """A Host header that Django accepts: the first ALLOWED_HOSTS entry, made concrete."""
+    host = os.environ.get("ALLOWED_HOSTS", "").split(",")[0].strip().lstrip(".")
+    # "*" (any host) or an empty list: "localhost" is valid and passes a wildcard.
+    return "localhost" if not host or "*" in host else host
+
+
 def main() -> int:
-    host = (os.environ.get("ALLOWED_HOSTS", "localhost").split(",")[0].strip() or "localhost").lstrip(".")
     request = urllib.request.Request(
-        f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/healthz", headers={"Host": host}
+        f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/healthz",
+        headers={"Host": health_host()},
     )
     try:
         with urllib.request.urlopen(request, timeout=4) as response:
