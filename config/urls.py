@@ -1,8 +1,8 @@
 """Top-level URL map."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.conf import settings
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
@@ -14,7 +14,7 @@ admin.site.site_title = _("Paydown administration")
 admin.site.index_title = _("Question banks, teams and projects")
 
 urlpatterns = [
-    path("favicon.ico", RedirectView.as_view(url=f"/{settings.STATIC_URL}img/favicon.svg")),
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
