@@ -1,28 +1,41 @@
 # Paydown production image: gunicorn behind your TLS proxy, WeasyPrint's libraries, non-root.
-# BASE_IMAGE lets an offline build use a local Debian base (see README, "Deploying the image").
+# How to build, run and check it: docs/docker.md. BASE_IMAGE lets an offline build use a local
+# Debian base (tools/docker/make-local-base.sh). Only `python3` is taken from the base (Debian's
+# own python3 has no `python`); after the venv exists everything runs /venv/bin/python.
 ARG BASE_IMAGE=python:3.11-slim-bookworm
 
 FROM ${BASE_IMAGE} AS build
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
 RUN python3 -m venv /venv
 COPY requirements.lock /tmp/requirements.lock
-RUN /venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock
+# Wheels only: the slim base has no compiler, and no package's build script runs here.
+RUN /venv/bin/pip install --require-hashes --only-binary=:all: -r /tmp/requirements.lock
 
 FROM ${BASE_IMAGE} AS runtime
+# WeasyPrint needs pango (with pangoft2, harfbuzz, fontconfig) and at least one font.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --create-home --home-dir /home/paydown --uid 10001 paydown
+ && groupadd --gid 10001 paydown \
+ && useradd --uid 10001 --gid paydown --no-log-init --create-home --home-dir /home/paydown \
+      --shell /usr/sbin/nologin paydown
 ENV PATH=/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=8000 \
     DJANGO_SETTINGS_MODULE=config.settings
 WORKDIR /app
 COPY --from=build /venv /venv
-COPY --chown=paydown:paydown . /app
-# collectstatic needs settings that load; the key is thrown away with this layer.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input --verbosity 0 \
- && mkdir -p /app/var && chown -R paydown:paydown /app/var
-USER paydown
+# The code stays root's, read-only to the app; only /app/var (SQLite, if used) is the app's.
+COPY . /app
+# collectstatic needs settings that load; the key is thrown away with this layer. Bytecode is
+# compiled here because the app cannot write it next to its root-owned code at run time.
+RUN SECRET_KEY=collectstatic-only /venv/bin/python manage.py collectstatic --no-input --verbosity 0 \
+ && /venv/bin/python -m compileall -q /app \
+ && test -f /app/var/staticfiles/staticfiles.json \
+ && mkdir -p /app/var/data \
+ && chown paydown:paydown /app/var /app/var/data
+# Numeric, so an orchestrator's "run as non-root" check can verify it without /etc/passwd.
+USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["python", "-m", "config.healthcheck"]
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn config.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+  CMD ["/venv/bin/python", "-m", "config.healthcheck"]
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn config.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --worker-tmp-dir /dev/shm --access-logfile -"]
