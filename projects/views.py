@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from assessment import queries as assessment_queries
 from projects import access, queries, services
 from projects.forms import ProjectForm
 
@@ -17,7 +18,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = access.get_project_for_user(request.user, slug)
-    context = {"project": project, "can_manage": access.can_manage(request.user, project.team)}
+    assessments = assessment_queries.project_assessments(project)
+    progress = assessment_queries.progress_by_assessment(assessments)
+    context = {
+        "project": project,
+        "can_manage": access.can_manage(request.user, project.team),
+        "in_progress": [(a, progress[a.pk]) for a in assessments if a.is_open],
+        "submitted": [a for a in assessments if not a.is_open],
+    }
     return render(request, "projects/project_detail.html", context)
 
 

@@ -79,3 +79,11 @@ def published(draft):
 @pytest.fixture
 def shipped_banks(db):
     return {version.bank.slug: version for version in banks.load_shipped_banks()}
+
+
+@pytest.fixture
+def assessment(published, project1, alice):
+    """An in-progress assessment of project 1 against the small published bank."""
+    return services.start_assessment(
+        project=project1, version=published, started_by=alice, title="Q3 review"
+    )

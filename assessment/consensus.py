@@ -1,0 +1,98 @@
+"""Pure: the team's answer to a question from its respondents' answers, and questionnaire progress.
+
+The consensus level is the median of the respondents' levels; with an even number of them, the lower
+of the two middle levels, so a split team never reports more maturity than half of it sees. A
+question is "not applicable" when more than half of its respondents say so. Respondents whose levels
+lie two or more steps apart on the scale are flagged *discuss*. A level the team settled on in a
+discussion overrides all of this.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Response:
+    """One respondent's answer: a level value, "not applicable", or neither (not answered yet)."""
+
+    respondent: str
+    value: Decimal | None = None
+    not_applicable: bool = False
+
+    @property
+    def is_answered(self) -> bool:
+        return self.value is not None or self.not_applicable
+
+
+@dataclass(frozen=True)
+class Settled:
+    value: Decimal | None
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class Consensus:
+    value: Decimal | None
+    not_applicable: bool = False
+    discuss: bool = False
+    settled: bool = False
+    respondents: int = 0
+
+    @property
+    def is_answered(self) -> bool:
+        return self.value is not None or self.not_applicable
+
+
+UNANSWERED = Consensus(value=None)
+
+
+def consensus_of(
+    responses: Iterable[Response], scale: Sequence[Decimal], settled: Settled | None = None
+) -> Consensus:
+    answered = [r for r in responses if r.is_answered]
+    levels = sorted(r.value for r in answered if not r.not_applicable)
+    positions = [scale.index(v) for v in levels if v in scale]
+    spread = (max(positions) - min(positions)) if positions else 0
+    if settled is not None:
+        return Consensus(settled.value, settled.not_applicable, False, True, len(answered))
+    if not answered:
+        return UNANSWERED
+    if 2 * (len(answered) - len(levels)) > len(answered):
+        return Consensus(None, True, spread >= 2, False, len(answered))
+    median = levels[(len(levels) - 1) // 2]
+    return Consensus(median, False, spread >= 2, False, len(answered))
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    answered: int
+    not_applicable: int
+    discuss: int
+
+    @property
+    def in_scope(self) -> int:
+        return self.total - self.not_applicable
+
+    @property
+    def unanswered(self) -> int:
+        return self.in_scope - self.answered
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.in_scope) if self.in_scope else 100
+
+    @property
+    def is_complete(self) -> bool:
+        return self.unanswered == 0
+
+
+def progress_of(consensuses: Iterable[Consensus]) -> Progress:
+    items = list(consensuses)
+    return Progress(
+        total=len(items),
+        answered=sum(1 for c in items if c.value is not None),
+        not_applicable=sum(1 for c in items if c.not_applicable),
+        discuss=sum(1 for c in items if c.discuss),
+    )

@@ -1,0 +1,203 @@
+"""Assessments of a project against a bank version, and every respondent's answers to them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from assessment.models.bank import BankVersion, Question
+from projects.models import Project
+
+
+class SubmittedAssessmentError(Exception):
+    """An answer of a submitted assessment was about to change: its result must stay as submitted."""
+
+    def __init__(self) -> None:
+        super().__init__("This assessment is submitted and read-only.")
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="assessments")
+    version = models.ForeignKey(BankVersion, on_delete=models.PROTECT, related_name="assessments")
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["in_progress", "submitted"]),
+                name="assessment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="in_progress") | models.Q(submitted_at__isnull=False),
+                name="assessment_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:questionnaire", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+
+class AnswerQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(assessment__status=Assessment.Status.SUBMITTED).exists():
+            raise SubmittedAssessmentError
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(assessment__status=Assessment.Status.SUBMITTED).exists():
+            raise SubmittedAssessmentError
+        return super().delete()
+
+
+class Answer(models.Model):
+    """One respondent's answer to one question; the level is stored as its value on the scale."""
+
+    class NotApplicableReason(models.TextChoices):
+        OUT_OF_SCOPE = "out_of_scope", _("Out of scope for this assessment")
+        NOT_USED = "not_used", _("Not used by this system")
+        OTHER_TEAM = "other_team", _("Handled by another team")
+        OTHER = "other", _("Other")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
+    )
+    level_value = models.DecimalField(
+        _("level"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    na_reason = models.CharField(
+        _("why not applicable"), max_length=20, choices=NotApplicableReason.choices, blank=True
+    )
+    na_detail = models.CharField(_("details"), max_length=300, blank=True)
+    notes = models.TextField(_("notes and evidence"), blank=True)
+    links = models.TextField(_("evidence links"), blank=True, help_text=_("One URL per line."))
+    carried_over = models.BooleanField(_("carried over"), default=False)
+    confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question", "respondent"], name="answer_unique_respondent"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(level_value__isnull=False, not_applicable=True),
+                name="answer_level_or_na",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(not_applicable=False) | ~models.Q(na_reason=""),
+                name="answer_na_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent} on {self.question.key}"
+
+    def save(self, *args, **kwargs):
+        # The write path (services.record_answer) checks first; this catches any other path.
+        if Assessment.objects.filter(
+            pk=self.assessment_id, status=Assessment.Status.SUBMITTED
+        ).exists():
+            raise SubmittedAssessmentError
+        super().save(*args, **kwargs)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.level_value is not None or self.not_applicable
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line for line in self.links.splitlines() if line.strip()]
+
+
+class AnswerChange(models.Model):
+    """History of a respondent's level on a question: who changed it, when, from what to what."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="changes")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    from_value = models.CharField(max_length=10, blank=True, help_text="A level, 'na' or empty.")
+    to_value = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["assessment", "question"])]
+
+    def __str__(self) -> str:
+        return f"{self.respondent} {self.from_value or '∅'} → {self.to_value or '∅'}"
+
+
+class Comment(models.Model):
+    """A short thread per question, for the meeting where a team settles its disagreements."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"), max_length=2000)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:40]}"
+
+
+class Settlement(models.Model):
+    """The level a team agreed on for a question it disagreed about; it overrides the median."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="settlements")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="settlements")
+    level_value = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    note = models.CharField(_("why"), max_length=500, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    settled_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="settlement_unique"),
+            models.CheckConstraint(
+                condition=models.Q(level_value__isnull=False, not_applicable=False)
+                | models.Q(level_value__isnull=True, not_applicable=True),
+                name="settlement_level_xor_na",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Settled {self.question_id}"
