@@ -237,6 +237,9 @@ def questionnaire(assessment: Assessment, user) -> Questionnaire:
         rows = []
         for question in category.questions.all():
             answers = answers_by_question[question.pk]
+            labels = {level.value: level.label for level in question.levels.all()}
+            for answer in answers:
+                answer.level_label = labels.get(answer.level_value, "")
             respondents.update(a.respondent.get_username() for a in answers)
             settlement = settlements.get(question.pk)
             team = consensus.consensus_of(

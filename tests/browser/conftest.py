@@ -42,20 +42,37 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.console_problems = []
-    page.on(
-        "console",
-        lambda message: (
-            page.console_problems.append(message.text) if message.type == "error" else None
-        ),
-    )
-    page.on("pageerror", lambda error: page.console_problems.append(str(error)))
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Open a page in a fresh browser context (its own cookies): `new_page(javascript=False)`."""
+    contexts = []
+
+    def open_page(javascript: bool = True):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 1280, "height": 900},
+            java_script_enabled=javascript,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.console_problems = []
+        page.on(
+            "console",
+            lambda message: (
+                page.console_problems.append(message.text) if message.type == "error" else None
+            ),
+        )
+        page.on("pageerror", lambda error: page.console_problems.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 def log_in(page, username: str, password: str = "pw-for-tests") -> None:

@@ -2,6 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from assessment import queries
+from assessment.models import Answer, Assessment, BankVersion
 from projects.models import Membership, Project, Team
 
 
@@ -13,6 +15,9 @@ def snapshot():
         "memberships": sorted(
             Membership.objects.values_list("user__username", "team__slug", "role")
         ),
+        "banks": sorted(BankVersion.objects.values_list("bank__slug", "number", "status")),
+        "assessments": sorted(Assessment.objects.values_list("project__slug", "title", "status")),
+        "answers": Answer.objects.count(),
     }
 
 
@@ -30,6 +35,8 @@ def test_seed_demo_is_idempotent_and_creates_the_cast(db, settings, capsys):
     assert ("admin", True) in first["users"]
     assert len(first["teams"]) == 2
     assert get_user_model().objects.get(username="carol").check_password("paydown-demo")
+    assert ("ml-technical-debt", 1, "published") in first["banks"]
+    assert ("ml-test-score", 1, "published") in first["banks"]
     assert "paydown-demo" in capsys.readouterr().out
 
 
@@ -42,3 +49,15 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(db, settings):
 
     call_command("seed_demo", "--force")
     assert Team.objects.count() == 2
+
+
+def test_seed_demo_starts_an_assessment_two_respondents_disagree_on(db, settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+
+    assessment = Assessment.objects.get(status="in_progress")
+    respondents = set(assessment.answers.values_list("respondent__username", flat=True))
+    assert respondents == {"alice", "bob"}
+    teams = queries.consensus_by_question(assessment, queries.team_answers(assessment))
+    assert sum(team.discuss for team in teams.values()) >= 2

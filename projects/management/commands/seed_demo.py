@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment import banks
+from assessment import demo as assessment_demo
 from projects import demo
 
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         for version in banks.load_shipped_banks():
             self.stdout.write(f"Loaded question bank {version}.")
         logins = demo.seed_teams_and_projects()
+        if assessment_demo.seed_in_progress_assessment():
+            self.stdout.write("Started an in-progress assessment of the query ranker.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ as:"))
         for login in logins:
             self.stdout.write(

@@ -1,0 +1,147 @@
+import pytest
+from playwright.sync_api import expect
+
+from assessment.models import Answer, Assessment
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def start_assessment(page, project):
+    page.goto(f"/projects/{project.slug}/")
+    page.get_by_role("link", name="Start an assessment").click()
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/assessments/*/")
+
+
+def question(page, key):
+    return page.locator(f"#question-{key}")
+
+
+def saved(page, key):
+    return page.locator(f"#status-{key} .saved")
+
+
+def test_answer_by_mouse_and_keyboard_reload_and_submit(page, alice, project1, published):
+    log_in(page, "alice")
+    start_assessment(page, project1)
+    expect(page.get_by_text("0 of 3 questions answered")).to_be_visible()
+
+    # Mouse: click a level's description; it saves at once.
+    question(page, "data-a").get_by_text("What level 2 looks like.").click()
+    expect(saved(page, "data-a")).to_be_visible()
+    expect(page.get_by_text("1 of 3 questions answered")).to_be_visible()
+
+    # Keyboard: tab into the next question's radio group, arrow to a level.
+    question(page, "data-a").locator("#choice-data-a-2").focus()
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id").startswith("choice-data-b"):
+            break
+    page.keyboard.press("ArrowDown")
+    expect(saved(page, "data-b")).to_be_visible()
+    expect(page.get_by_text("2 of 3 questions answered")).to_be_visible()
+
+    # Not applicable asks for a reason before it saves.
+    question(page, "code-a").get_by_text("What level 0 looks like.").click()
+    expect(saved(page, "code-a")).to_be_visible()
+    question(page, "code-a").get_by_text("Notes and evidence").click()
+    question(page, "code-a").get_by_label("Notes").fill("No tests yet; tracked in the backlog.")
+    question(page, "code-a").get_by_label("Notes").blur()
+    expect(page.get_by_text("3 of 3 questions answered")).to_be_visible()
+
+    page.reload()
+    assert question(page, "data-a").locator("#choice-data-a-2").is_checked()
+    assert question(page, "data-b").locator("#choice-data-b-1").is_checked()
+    expect(question(page, "code-a").get_by_label("Notes")).to_have_value(
+        "No tests yet; tracked in the backlog."
+    )
+    assert page.console_problems == []
+
+    page.get_by_role("link", name="Review and submit").click()
+    page.get_by_role("button", name="Submit the assessment").click()
+    expect(page.get_by_text("Submitted. The answers are now read-only.")).to_be_visible()
+    assert Assessment.objects.get().status == "submitted"
+
+
+def test_not_applicable_without_a_reason_shows_an_error_and_keeps_the_choice(
+    page, alice, project1, published
+):
+    log_in(page, "alice")
+    start_assessment(page, project1)
+    card = question(page, "data-a")
+
+    card.get_by_text("Not applicable").click()
+    expect(card.get_by_text("Not saved: Say why it does not apply")).to_be_visible()
+    assert card.locator("#choice-data-a-na").is_checked()
+    card.get_by_label("Why does it not apply?").select_option("not_used")
+
+    expect(saved(page, "data-a")).to_be_visible()
+    answer = Answer.objects.get()
+    assert (answer.not_applicable, answer.na_reason) == (True, "not_used")
+
+
+def test_the_same_journey_without_javascript(new_page, alice, project1, published):
+    page = new_page(javascript=False)
+    log_in(page, "alice")
+    start_assessment(page, project1)
+
+    for key, level in [("data-a", 2), ("data-b", 1), ("code-a", 0)]:
+        card = question(page, key)
+        card.locator(f"#choice-{key}-{level}").check()
+        card.get_by_role("button", name="Save answer").click()
+        expect(page.get_by_text("Answer saved.")).to_be_visible()
+
+    expect(page.get_by_text("3 of 3 questions answered")).to_be_visible()
+    assert question(page, "data-b").locator("#choice-data-b-1").is_checked()
+    page.get_by_role("link", name="Review and submit").click()
+    page.get_by_role("button", name="Submit the assessment").click()
+    expect(page.get_by_text("Submitted. The answers are now read-only.")).to_be_visible()
+
+
+def test_two_people_answer_together_settle_and_submit(new_page, alice, bob, project1, published):
+    alice_page, bob_page = new_page(), new_page()
+    log_in(alice_page, "alice")
+    start_assessment(alice_page, project1)
+    log_in(bob_page, "bob")
+    bob_page.goto(Assessment.objects.get().get_absolute_url())
+
+    question(alice_page, "data-a").get_by_text("What level 0 looks like.").click()
+    question(bob_page, "data-a").get_by_text("What level 2 looks like.").click()
+    expect(question(bob_page, "data-a").get_by_text("Discuss")).to_be_visible()
+    for key in ("data-b", "code-a"):
+        question(alice_page, key).get_by_text("What level 1 looks like.").click()
+        expect(saved(alice_page, key)).to_be_visible()
+
+    alice_page.reload()
+    question(alice_page, "data-a").get_by_text("Team answers and comments").click()
+    expect(question(alice_page, "data-a").get_by_role("cell", name="2 · L2")).to_be_visible()
+
+    alice_page.get_by_role("link", name="1 to discuss").click()
+    alice_page.get_by_label("1 L1").check()
+    alice_page.get_by_label("Why the team agreed on this").fill("Written down, not yet automated.")
+    alice_page.get_by_role("button", name="Settle").click()
+    expect(alice_page.get_by_text("Settled. The team's answer is recorded.")).to_be_visible()
+
+    bob_page.goto(f"/assessments/{Assessment.objects.get().pk}/submit/")
+    bob_page.get_by_role("button", name="Submit the assessment").click()
+    expect(bob_page.get_by_text("Submitted. The answers are now read-only.")).to_be_visible()
+    assert Answer.objects.count() == 4
+    assert alice_page.console_problems == [] and bob_page.console_problems == []
+
+
+def test_a_failed_save_is_shown_with_the_choice_kept_and_a_retry(page, alice, project1, published):
+    log_in(page, "alice")
+    start_assessment(page, project1)
+    card = question(page, "data-a")
+    page.route("**/questions/data-a/", lambda route: route.abort())
+
+    card.get_by_text("What level 1 looks like.").click()
+
+    expect(card.get_by_text("Not saved: the server could not be reached")).to_be_visible()
+    assert card.locator("#choice-data-a-1").is_checked()
+    assert not Answer.objects.exists()
+    page.unroute("**/questions/data-a/")
+    card.get_by_role("button", name="Retry").click()
+    expect(saved(page, "data-a")).to_be_visible()
+    assert Answer.objects.get().level_value == 1
