@@ -1,11 +1,17 @@
 """The cast: alice (member, team 1), bob (manager, team 1), carol (member, team 2), admin (staff)."""
 
 import pytest
+from django.conf import settings
 
 from assessment import banks, services
 from projects.models import Membership
 from tests import factories
 from tests.assessment.bank_data import small_bank
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
 
 
 @pytest.fixture

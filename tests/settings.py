@@ -12,3 +12,8 @@ from config.settings import *  # noqa: E402, F403
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns when it is missing)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: its locks wait (busy timeout) as production's do, so the
+    # concurrency tests exercise the real behaviour.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-paydown.sqlite3")}  # noqa: F405
