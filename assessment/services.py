@@ -7,13 +7,18 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from assessment import banks, consensus, queries
+from assessment import banks, consensus, queries, scoring
 from assessment.models import (
     Answer,
     AnswerChange,
     Assessment,
+    AssessmentResult,
     BankVersion,
+    Category,
+    CategoryResult,
     Comment,
+    Question,
+    QuestionResult,
     Settlement,
     SubmittedAssessmentError,
 )
@@ -235,7 +240,87 @@ def submit_assessment(*, assessment: Assessment, by, allow_unanswered: bool = Fa
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = by
     assessment.save(update_fields=["status", "submitted_at", "submitted_by"])
+    _store_result(assessment, answers, teams)
     return assessment
+
+
+def _store_result(
+    assessment: Assessment,
+    answers: "queries.TeamAnswers",
+    teams: dict[int, consensus.Consensus],
+) -> AssessmentResult:
+    """Score the submitted answers and store the result with the inputs it was computed from."""
+    version = assessment.version
+    categories = list(Category.objects.filter(version=version).order_by("order", "pk"))
+    questions = list(
+        Question.objects.filter(version=version)
+        .select_related("category")
+        .order_by("category__order", "order", "pk")
+    )
+    notes = dict(assessment.settlements.values_list("question_id", "note"))
+    card = scoring.score(
+        scoring.BankInput(
+            method=version.scoring_method,
+            scale=queries.scale_of(version),
+            categories=[scoring.CategoryInput(c.key, c.name, c.weight) for c in categories],
+            questions=[
+                scoring.QuestionInput(
+                    q.key, q.category.key, q.weight, teams[q.pk].value, teams[q.pk].not_applicable
+                )
+                for q in questions
+            ],
+        )
+    )
+    respondents = {r.respondent for rs in answers.responses.values() for r in rs if r.is_answered}
+    result = AssessmentResult.objects.create(
+        assessment=assessment,
+        version=version,
+        method=card.method,
+        overall=card.overall,
+        level=card.level,
+        level_name=card.level_name,
+        level_meaning=card.level_meaning,
+        counted=card.counted,
+        total=card.total,
+        unanswered=card.unanswered,
+        respondents=len(respondents),
+        category_weight_sum=card.category_weight_sum,
+    )
+    CategoryResult.objects.bulk_create(
+        CategoryResult(
+            result=result,
+            key=c.key,
+            name=c.name,
+            order=i,
+            weight=c.weight,
+            score=c.score,
+            points=c.points,
+            level=c.level,
+            level_name=c.level_name,
+            counted=c.counted,
+            total=c.total,
+            weighted_sum=c.weighted_sum,
+            weight_sum=c.weight_sum,
+        )
+        for i, c in enumerate(card.categories)
+    )
+    QuestionResult.objects.bulk_create(
+        QuestionResult(
+            result=result,
+            question_key=q.key,
+            category_key=q.category.key,
+            order=i,
+            text=q.text,
+            weight=q.weight,
+            value=teams[q.pk].value,
+            not_applicable=teams[q.pk].not_applicable,
+            unanswered=not teams[q.pk].is_answered,
+            settled=teams[q.pk].settled,
+            settled_note=notes.get(q.pk, ""),
+        )
+        for i, q in enumerate(questions)
+    )
+    return result
 
 
 def add_comment(*, assessment: Assessment, question_id: int, author, text: str) -> Comment:

@@ -56,6 +56,12 @@ class Project(models.Model):
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind of ML system"), max_length=20, choices=Kind.choices, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    targets = models.JSONField(
+        _("target levels"),
+        default=dict,
+        blank=True,
+        help_text=_("Target level per category key; a category without one aims at the top level."),
+    )
 
     class Meta:
         ordering = ["name"]

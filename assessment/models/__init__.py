@@ -17,8 +17,18 @@ from assessment.models.bank import (
     QuestionBank,
     Remediation,
 )
+from assessment.models.results import (
+    AssessmentResult,
+    CategoryResult,
+    QuestionResult,
+    TrackedAction,
+)
 
 __all__ = [
+    "AssessmentResult",
+    "CategoryResult",
+    "QuestionResult",
+    "TrackedAction",
     "Answer",
     "AnswerChange",
     "Assessment",

@@ -1,0 +1,128 @@
+"""Scores stored when an assessment is submitted, so later bank or formula changes never alter them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessment.models.answers import Assessment
+from assessment.models.bank import BankVersion
+from projects.models import Project
+
+
+class AssessmentResult(models.Model):
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="result")
+    version = models.ForeignKey(BankVersion, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=20)
+    overall = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    level = models.PositiveSmallIntegerField(null=True)
+    level_name = models.CharField(max_length=40, blank=True)
+    level_meaning = models.CharField(max_length=200, blank=True)
+    counted = models.PositiveIntegerField(help_text="Questions the score is computed over.")
+    total = models.PositiveIntegerField()
+    unanswered = models.PositiveIntegerField(default=0)
+    respondents = models.PositiveIntegerField()
+    category_weight_sum = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Result of {self.assessment}"
+
+
+class CategoryResult(models.Model):
+    result = models.ForeignKey(
+        AssessmentResult, on_delete=models.CASCADE, related_name="categories"
+    )
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=120)
+    order = models.PositiveIntegerField()
+    weight = models.DecimalField(max_digits=6, decimal_places=2)
+    score = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    points = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    level = models.PositiveSmallIntegerField(null=True)
+    level_name = models.CharField(max_length=40, blank=True)
+    counted = models.PositiveIntegerField()
+    total = models.PositiveIntegerField()
+    weighted_sum = models.DecimalField(max_digits=12, decimal_places=4, default=0)
+    weight_sum = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["result", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "key"], name="categoryresult_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.score}"
+
+
+class QuestionResult(models.Model):
+    """The team's answer to one question as it was scored, with the question's text then."""
+
+    result = models.ForeignKey(AssessmentResult, on_delete=models.CASCADE, related_name="questions")
+    question_key = models.SlugField(max_length=80)
+    category_key = models.SlugField(max_length=60)
+    order = models.PositiveIntegerField()
+    text = models.TextField()
+    weight = models.DecimalField(max_digits=6, decimal_places=2)
+    value = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    not_applicable = models.BooleanField(default=False)
+    unanswered = models.BooleanField(default=False)
+    settled = models.BooleanField(default=False)
+    settled_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["result", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "question_key"], name="questionresult_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_key}: {self.value}"
+
+
+class TrackedAction(models.Model):
+    """A remediation step a team accepted into its backlog, followed until done."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        WONT_DO = "wont_do", _("Won't do")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actions")
+    source = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="tracked_actions",
+        help_text="The submitted assessment whose plan proposed it.",
+    )  # fmt: skip
+    question_key = models.SlugField(max_length=80)
+    category_key = models.SlugField(max_length=60)
+    title = models.TextField()
+    advice = models.TextField()
+    from_value = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    to_value = models.DecimalField(max_digits=5, decimal_places=2)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "due", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "question_key"], name="trackedaction_unique_per_plan"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "in_progress", "done", "wont_do"]),
+                name="trackedaction_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_key} → {self.to_value}"
