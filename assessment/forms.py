@@ -7,7 +7,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from assessment.banks import MAX_FILE_BYTES
-from assessment.models import Answer, BankVersion
+from assessment.models import Answer, BankVersion, TrackedAction
 from assessment.services import AnswerInput
 
 
@@ -176,3 +176,26 @@ class SettleForm(forms.Form):
         self.allow_na = allow_na
 
     clean_choice = AnswerForm.clean_choice
+
+
+class TrackActionForm(forms.Form):
+    question = forms.SlugField(widget=forms.HiddenInput)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    due = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members
+
+
+class TrackedActionUpdateForm(forms.ModelForm):
+    class Meta:
+        model = TrackedAction
+        fields = ["status", "owner", "due"]
+        widgets = {"due": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from assessment import banks, consensus, queries, scoring
+from assessment import banks, consensus, planning, queries, scoring
 from assessment.models import (
     Answer,
     AnswerChange,
@@ -21,6 +21,7 @@ from assessment.models import (
     QuestionResult,
     Settlement,
     SubmittedAssessmentError,
+    TrackedAction,
 )
 from projects.models import Project
 
@@ -360,3 +361,23 @@ def reopen_question(*, assessment: Assessment, question_id: int) -> None:
     if not assessment.is_open:
         raise SubmittedAssessmentError
     Settlement.objects.filter(assessment=assessment, question_id=question_id).delete()
+
+
+def track_action(
+    *, assessment: Assessment, action: planning.Action, owner=None, due=None
+) -> tuple[TrackedAction, bool]:
+    """Accept a plan's action into the project's backlog (once per plan and question)."""
+    return TrackedAction.objects.get_or_create(
+        source=assessment,
+        question_key=action.question_key,
+        defaults={
+            "project_id": assessment.project_id,
+            "category_key": action.category_key,
+            "title": action.text,
+            "advice": action.advice,
+            "from_value": action.from_value,
+            "to_value": action.to_value,
+            "owner": owner,
+            "due": due,
+        },
+    )

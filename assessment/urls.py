@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from assessment import views
+from assessment import result_views, views
 
 app_name = "assessment"
 
@@ -17,4 +17,25 @@ urlpatterns = [
     path("assessments/<int:pk>/questions/<slug:key>/settle/", views.settle, name="settle"),
     path("assessments/<int:pk>/discuss/", views.discuss, name="discuss"),
     path("assessments/<int:pk>/submit/", views.submit, name="submit"),
+    path("assessments/<int:pk>/results/", result_views.result_detail, name="results"),
+    re_path(
+        r"^assessments/(?P<pk>[0-9]+)/results\.(?P<fmt>json|csv)$",
+        result_views.results_export,
+        name="results_export",
+    ),
+    path("assessments/<int:pk>/plan/", result_views.plan_detail, name="plan"),
+    re_path(
+        r"^assessments/(?P<pk>[0-9]+)/plan\.(?P<fmt>json|csv)$",
+        result_views.plan_export,
+        name="plan_export",
+    ),
+    path("assessments/<int:pk>/plan/track/", result_views.track_action, name="track_action"),
+    path("projects/<slug:slug>/backlog/", result_views.backlog, name="backlog"),
+    path(
+        "projects/<slug:slug>/backlog/<int:action_id>/",
+        result_views.update_action,
+        name="update_action",
+    ),
+    path("projects/<slug:slug>/history/", result_views.history, name="history"),
+    path("projects/<slug:slug>/compare/", result_views.compare, name="compare"),
 ]

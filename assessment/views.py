@@ -256,7 +256,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
         else:
             messages.success(request, _("Submitted. The answers are now read-only."))
-            return redirect(assessment.project)
+            return redirect("assessment:results", pk=assessment.pk)
     else:
         status = 200
     context = {"assessment": assessment, "page": page, "can_manage": can_manage}

@@ -1,0 +1,100 @@
+"""Pure: score data in, plotly figure dicts out; the web pages and the PDF draw from the same data."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+ACCENT = "#1f5f8b"
+TARGET = "#b3261e"
+PALETTE = ["#1f5f8b", "#e08a00", "#2e8540", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#d35400"]
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _layout(**extra) -> dict:
+    return {
+        "font": FONT,
+        "margin": {"l": 48, "r": 24, "t": 24, "b": 48},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "legend": {"orientation": "h", "y": -0.15},
+        **extra,
+    }
+
+
+def radar(
+    names: Sequence[str], actual: Sequence[Decimal | None], target: Sequence[Decimal | None]
+) -> dict:
+    """Category scores against the project's targets, 0–100; N/A categories are left as gaps."""
+    closed = [*names, names[0]] if names else []
+
+    def close(values):
+        values = [_number(v) for v in values]
+        return [*values, values[0]] if values else []
+
+    return {
+        "data": [
+            {
+                "type": "scatterpolar",
+                "r": close(target),
+                "theta": closed,
+                "name": "Target",
+                "line": {"color": TARGET, "dash": "dash"},
+                "fill": "none",
+            },
+            {
+                "type": "scatterpolar",
+                "r": close(actual),
+                "theta": closed,
+                "name": "Score",
+                "line": {"color": ACCENT},
+                "fill": "toself",
+                "fillcolor": "rgba(31,95,139,0.18)",
+            },
+        ],  # fmt: skip
+        "layout": _layout(
+            polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100]}},
+            showlegend=True,
+            margin={"l": 64, "r": 64, "t": 32, "b": 48},
+        ),
+    }
+
+
+def delta_bars(
+    names: Sequence[str], current: Sequence[Decimal | None], previous: Sequence[Decimal | None]
+) -> dict:
+    """This assessment's category scores beside the previous one's."""
+    data = []
+    if any(v is not None for v in previous):
+        data.append({"type": "bar", "x": list(names), "y": [_number(v) for v in previous],
+                     "name": "Previous", "marker": {"color": "#b8c4d0"}})  # fmt: skip
+    data.append({"type": "bar", "x": list(names), "y": [_number(v) for v in current],
+                 "name": "This assessment", "marker": {"color": ACCENT}})  # fmt: skip
+    return {
+        "data": data,
+        "layout": _layout(barmode="group", yaxis={"range": [0, 100], "title": {"text": "Score"}}),
+    }
+
+
+def trend(dates: Sequence[str], series: dict[str, Sequence[Decimal | None]]) -> dict:
+    """Scores over time: one line per series (overall first, then categories)."""
+    data = []
+    for index, (name, values) in enumerate(series.items()):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": list(dates),
+                "y": [_number(v) for v in values],
+                "name": name,
+                "line": {"color": PALETTE[index % len(PALETTE)], "width": 3 if index == 0 else 1.5},
+            }
+        )
+    return {
+        "data": data,
+        "layout": _layout(
+            yaxis={"range": [0, 100], "title": {"text": "Score"}}, hovermode="x unified"
+        ),
+    }

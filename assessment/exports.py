@@ -1,0 +1,150 @@
+"""Results and plans as JSON and CSV, in the stable shapes documented in docs/exports.md."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from assessment import planning
+from assessment.models import Assessment, AssessmentResult
+
+RESULTS_SCHEMA = "paydown.results/1"
+PLAN_SCHEMA = "paydown.plan/1"
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def results_data(assessment: Assessment, result: AssessmentResult) -> dict[str, Any]:
+    """Everything needed to recompute the score by hand; stored values only, never recomputed."""
+    project = assessment.project
+    return {
+        "schema": RESULTS_SCHEMA,
+        "project": {"slug": project.slug, "name": project.name, "team": project.team.name},
+        "assessment": {
+            "id": assessment.pk,
+            "title": assessment.title,
+            "started": _date(assessment.created),
+            "submitted": _date(assessment.submitted_at),
+            "respondents": result.respondents,
+        },
+        "bank": {
+            "slug": result.version.bank.slug,
+            "name": result.version.bank.name,
+            "version": result.version.number,
+            "scoring": result.method,
+            "scale": [_number(Decimal(str(v))) for v in result.version.scale],
+        },
+        "overall": {
+            "score": _number(result.overall),
+            "level": result.level,
+            "level_name": result.level_name,
+            "counted_questions": result.counted,
+            "total_questions": result.total,
+            "unanswered": result.unanswered,
+        },
+        "categories": [
+            {
+                "key": c.key,
+                "name": c.name,
+                "weight": _number(c.weight),
+                "score": _number(c.score),
+                "points": _number(c.points),
+                "level": c.level,
+                "level_name": c.level_name,
+                "counted_questions": c.counted,
+                "total_questions": c.total,
+            }
+            for c in result.categories.all()
+        ],
+        "questions": [
+            {
+                "key": q.question_key,
+                "category": q.category_key,
+                "text": q.text,
+                "weight": _number(q.weight),
+                "level": _number(q.value),
+                "not_applicable": q.not_applicable,
+                "unanswered": q.unanswered,
+                "settled": q.settled,
+            }
+            for q in result.questions.all()
+        ],
+    }
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    """Sorted keys, no extra white space: the same data always gives the same bytes (and hash)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def results_csv(data: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["kind", "key", "name", "score", "points", "level", "level_name", "counted", "total"]
+    )
+    overall = data["overall"]
+    writer.writerow(["overall", "", data["assessment"]["title"], overall["score"], "", overall["level"],
+                     overall["level_name"], overall["counted_questions"], overall["total_questions"]])  # fmt: skip
+    for c in data["categories"]:
+        writer.writerow(["category", c["key"], c["name"], c["score"], c["points"], c["level"],
+                         c["level_name"], c["counted_questions"], c["total_questions"]])  # fmt: skip
+    return out.getvalue()
+
+
+def plan_data(assessment: Assessment, actions: list[planning.Action]) -> dict[str, Any]:
+    return {
+        "schema": PLAN_SCHEMA,
+        "project": assessment.project.slug,
+        "assessment": assessment.pk,
+        "formula": "question weight × category weight × impact × gap × interest ÷ effort",
+        "actions": [
+            {
+                "rank": a.rank,
+                "bucket": a.bucket,
+                "question": a.question_key,
+                "category": a.category_key,
+                "text": a.text,
+                "from_level": _number(a.from_value),
+                "to_level": _number(a.to_value),
+                "target_level": _number(a.target),
+                "advice": a.advice,
+                "effort": a.effort,
+                "impact": a.impact,
+                "gap": float(round(a.gap, 4)),
+                "open_for_assessments": a.streak,
+                "interest": float(round(a.interest, 4)),
+                "priority": _number(a.priority),
+                "expected_gain": {
+                    "category": _number(a.category_gain),
+                    "overall": _number(a.overall_gain),
+                },
+                "after": list(a.after),
+                "why": a.why,
+            }
+            for a in actions
+        ],
+    }
+
+
+def plan_csv(data: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    columns = ["rank", "bucket", "question", "category", "from_level", "to_level", "priority",
+               "effort", "impact", "category_gain", "overall_gain", "advice", "why"]  # fmt: skip
+    writer.writerow(columns)
+    for a in data["actions"]:
+        writer.writerow([a["rank"], a["bucket"], a["question"], a["category"], a["from_level"],
+                         a["to_level"], a["priority"], a["effort"], a["impact"],
+                         a["expected_gain"]["category"], a["expected_gain"]["overall"], a["advice"],
+                         a["why"]])  # fmt: skip
+    return out.getvalue()
