@@ -16,10 +16,10 @@ def _number(value: Decimal | None) -> float | None:
 def _layout(**extra) -> dict:
     return {
         "font": FONT,
-        "margin": {"l": 48, "r": 24, "t": 24, "b": 48},
+        "margin": {"l": 48, "r": 24, "t": 40, "b": 64},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "legend": {"orientation": "h", "y": -0.15},
+        "legend": {"orientation": "h", "y": 1.08, "x": 0, "yanchor": "bottom"},
         **extra,
     }
 

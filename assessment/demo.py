@@ -1,14 +1,16 @@
-"""Demo assessments: an in-progress questionnaire that two respondents partly disagree on."""
+"""Demo assessments: a year of history per project, tracked actions, and an in-progress questionnaire."""
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from assessment import services
-from assessment.models import Assessment, BankVersion
-from projects.models import Project
+from assessment import results, services
+from assessment.models import Answer, Assessment, BankVersion, TrackedAction
+from projects.models import Project, Team
 
 IN_PROGRESS_TITLE = "Q4 2026 review"
 
@@ -56,3 +58,121 @@ def seed_in_progress_assessment() -> Assessment | None:
                 previous=None,
             )
     return assessment
+
+
+def _latest_maturity_version() -> BankVersion | None:
+    return (
+        BankVersion.objects.published()
+        .filter(bank__slug="ml-technical-debt")
+        .order_by("-number")
+        .first()
+    )
+
+
+def seed_history(project: Project, *, assessments: int, rng: random.Random) -> int:
+    """A year of quarterly-ish submitted assessments with uneven progress; returns how many.
+
+    Each question has a hidden true level that drifts upward at a pace of its category's own (some
+    teams invest in monitoring, others never touch configuration), with the odd regression; each
+    respondent reports it give or take a level. Answers go in by bulk insert, then the real submit
+    service scores and stores each result, so the history is what the app itself would compute.
+    """
+    version = _latest_maturity_version()
+    if version is None or project.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
+        return 0
+    respondents = list(
+        get_user_model().objects.filter(memberships__team_id=project.team_id).order_by("username")
+    )
+    if not respondents:
+        return 0
+    questions = list(
+        version.questions.select_related("category").order_by("category__order", "order")
+    )
+    pace = {key: rng.choice([0.05, 0.15, 0.3, 0.45]) for key in {q.category.key for q in questions}}
+    truth = {q.pk: rng.choice([0, 0, 1, 1, 2]) for q in questions}
+    now = timezone.now()
+    first_day = now - timedelta(days=365)
+    step = timedelta(days=330 // max(assessments - 1, 1))
+    for index in range(assessments):
+        when = first_day + index * step
+        assessment = Assessment.objects.create(
+            project=project,
+            version=version,
+            title=f"{when:%Y} Q{(when.month - 1) // 3 + 1} review",
+            started_by=respondents[0],
+        )
+        answers = []
+        for question in questions:
+            if rng.random() < pace[question.category.key]:
+                truth[question.pk] = min(4, truth[question.pk] + 1)
+            elif rng.random() < 0.04:
+                truth[question.pk] = max(0, truth[question.pk] - 1)
+            for respondent in respondents:
+                level = min(4, max(0, truth[question.pk] + rng.choice([-1, 0, 0, 0, 1])))
+                answers.append(
+                    Answer(
+                        assessment=assessment,
+                        question=question,
+                        respondent=respondent,
+                        level_value=Decimal(level),
+                        confirmed_at=when,
+                    )
+                )
+        Answer.objects.bulk_create(answers)
+        services.submit_assessment(assessment=assessment, by=respondents[0], allow_unanswered=True)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            created=when - timedelta(days=7), submitted_at=when
+        )
+    return assessments
+
+
+def seed_tracked_actions(project: Project) -> int:
+    """Accept the top of the second-latest plan, so the latest results show what moved."""
+    submitted = list(
+        project.assessments.filter(status=Assessment.Status.SUBMITTED).order_by("-submitted_at")[:2]
+    )
+    if len(submitted) < 2 or project.actions.exists():
+        return 0
+    source = submitted[1]
+    page = results.plan_page(source)
+    members = list(get_user_model().objects.filter(memberships__team_id=project.team_id))
+    statuses = [TrackedAction.Status.DONE, TrackedAction.Status.DONE, TrackedAction.Status.IN_PROGRESS,
+                TrackedAction.Status.OPEN]  # fmt: skip
+    for index, action in enumerate(page.actions[: len(statuses)]):
+        tracked, _ = services.track_action(
+            assessment=source,
+            action=action,
+            owner=members[index % len(members)] if members else None,
+            due=(source.submitted_at + timedelta(days=60)).date(),
+        )
+        tracked.status = statuses[index]
+        tracked.save(update_fields=["status"])
+    return min(len(page.actions), len(statuses))
+
+
+def seed_portfolio(*, extra_projects: int, history: int | None, seed: int = 7) -> int:
+    """History for every project (4–8 assessments unless `history` is given), plus generated ones."""
+    rng = random.Random(seed)
+    teams = list(Team.objects.order_by("pk"))
+    for n in range(extra_projects):
+        team = teams[n % len(teams)]
+        Project.objects.get_or_create(
+            slug=f"demo-model-{n + 1:04d}",
+            defaults={
+                "team": team,
+                "name": f"{rng.choice(KIND_NAMES)} {n + 1}",
+                "kind": rng.choice(Project.Kind.values),
+                "description": "Generated for trying the portfolio dashboard at scale.",
+            },
+        )
+    created = 0
+    for project in Project.objects.order_by("pk"):
+        with transaction.atomic():
+            count = history if history is not None else rng.randint(4, 8)
+            created += seed_history(project, assessments=count, rng=rng)
+            seed_tracked_actions(project)
+    return created
+
+
+KIND_NAMES = ["Churn model", "Demand forecast", "Search ranker", "Fraud detector", "Recommender",
+              "Price optimizer", "Anomaly monitor", "Document classifier", "Lead scorer"]  # fmt: skip

@@ -61,3 +61,34 @@ def test_seed_demo_starts_an_assessment_two_respondents_disagree_on(db, settings
     assert respondents == {"alice", "bob"}
     teams = queries.consensus_by_question(assessment, queries.team_answers(assessment))
     assert sum(team.discuss for team in teams.values()) >= 2
+
+
+def test_seed_demo_gives_every_project_a_year_of_history_and_tracked_actions(db, settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+
+    for project in Project.objects.all():
+        submitted = project.assessments.filter(status="submitted")
+        assert 4 <= submitted.count() <= 8, project.slug
+        assert all(a.result.overall is not None for a in submitted)
+        dates = sorted(submitted.values_list("submitted_at", flat=True))
+        assert (dates[-1] - dates[0]).days >= 300
+        assert project.actions.exists()
+    overall = [
+        a.result.overall
+        for a in Project.objects.get(slug="query-ranker")
+        .assessments.filter(status="submitted")
+        .order_by("submitted_at")
+    ]
+    assert overall[-1] > overall[0]  # progress, however uneven
+
+
+def test_seed_demo_builds_a_large_portfolio_on_request(db, settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo", "--projects", "12", "--history", "2")
+
+    generated = Project.objects.filter(slug__startswith="demo-model-")
+    assert generated.count() == 12
+    assert all(p.assessments.filter(status="submitted").count() == 2 for p in generated)

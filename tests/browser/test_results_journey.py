@@ -1,0 +1,61 @@
+import pytest
+from playwright.sync_api import expect
+
+from assessment import services
+from assessment.models import TrackedAction
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def chart_errors(page):
+    # plotly's d3 sets a few style attributes that the strict CSP refuses; the stylesheet in
+    # static/vendor/plotly covers what they would draw, so only other errors count.
+    return [p for p in page.console_problems if "inline style" not in p]
+
+
+@pytest.fixture
+def submitted(client_for, alice, bob, assessment):
+    from tests.assessment.answering import post_answer
+
+    client = client_for(alice)
+    for key, level in [("data-a", "2"), ("data-b", "1"), ("code-a", "0")]:
+        post_answer(client, assessment, key, level)
+    return services.submit_assessment(assessment=assessment, by=bob)
+
+
+def test_results_plan_what_if_and_backlog(page, bob, submitted):
+    log_in(page, "bob")
+    page.goto(f"/assessments/{submitted.pk}/results/")
+
+    expect(page.locator(".kpi-value").first).to_have_text("50.0/100")
+    expect(page.locator("[data-chart='radar-data'] .main-svg").first).to_be_visible()
+    expect(page.locator("[data-chart='bars-data'] .main-svg").first).to_be_visible()
+    expect(page.get_by_role("heading", name="How this is computed")).to_be_visible()
+
+    page.get_by_role("link", name="Remediation plan", exact=True).click()
+    expect(page.get_by_role("heading", name="Remediation plan")).to_be_visible()
+    page.get_by_label("How is code-a handled?").check()
+    expect(page.locator("#whatif tr.total")).to_contain_text("66.7")  # code 0 → 50: (150+50)/3
+    assert "take=code-a" in page.url  # the what-if is bookmarkable
+
+    page.locator("#action-code-a").get_by_label("Owner").select_option(label="bob")
+    page.locator("#action-code-a").get_by_role("button", name="Add to backlog").click()
+    expect(page.get_by_text("Added to the project's backlog.")).to_be_visible()
+    assert TrackedAction.objects.get().owner == bob
+
+    page.get_by_role("link", name="Backlog").click()
+    page.get_by_label("Status").select_option("in_progress")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Action updated.")).to_be_visible()
+    assert TrackedAction.objects.get().status == "in_progress"
+    assert chart_errors(page) == []
+
+
+def test_history_draws_the_trend(page, bob, submitted):
+    log_in(page, "bob")
+    page.goto(f"/projects/{submitted.project.slug}/history/")
+
+    expect(page.locator("[data-chart='trend-data'] .main-svg").first).to_be_visible()
+    expect(page.get_by_role("cell", name="50.0")).to_be_visible()
+    assert chart_errors(page) == []
