@@ -98,3 +98,85 @@ def trend(dates: Sequence[str], series: dict[str, Sequence[Decimal | None]]) -> 
             yaxis={"range": [0, 100], "title": {"text": "Score"}}, hovermode="x unified"
         ),
     }
+
+
+def heatmap(
+    projects: Sequence[str], categories: Sequence[str], scores: Sequence[Sequence[Decimal | None]]
+) -> dict:
+    """Projects × categories coloured by score, red (debt) to green; N/A cells stay empty."""
+    z = [[_number(v) for v in row] for row in scores]
+    text = [["N/A" if v is None else f"{v:.0f}" for v in row] for row in scores]
+    return {
+        "data": [
+            {
+                "type": "heatmap",
+                "z": z,
+                "x": list(categories),
+                "y": list(projects),
+                "text": text,
+                "texttemplate": "%{text}",
+                "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
+                "zmin": 0,
+                "zmax": 100,
+                "colorscale": [[0, "#b3261e"], [0.4, "#f0b429"], [0.6, "#f7e08a"], [1, "#2e8540"]],
+                "colorbar": {"title": {"text": "Score"}, "thickness": 12},
+                "xgap": 2,
+                "ygap": 2,
+            }
+        ],
+        "layout": _layout(
+            height=max(260, 60 + 28 * len(projects)),
+            margin={"l": 180, "r": 24, "t": 16, "b": 80},
+            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"side": "bottom"},
+        ),
+    }
+
+
+def level_distribution(
+    categories: Sequence[str], counts: Sequence[Sequence[int]], level_names: Sequence[str]
+) -> dict:
+    """How many projects sit at each maturity level, per category: stacked bars."""
+    colours = ["#b3261e", "#e08a00", "#f0c94a", "#7cb66b", "#2e8540"]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": list(categories),
+                "y": [row[level] for row in counts],
+                "name": name,
+                "marker": {"color": colours[level % len(colours)]},
+            }
+            for level, name in enumerate(level_names)
+        ],
+        "layout": _layout(barmode="stack", yaxis={"title": {"text": "Projects"}}),
+    }
+
+
+def radar_compare(categories: Sequence[str], series: dict[str, Sequence[Decimal | None]]) -> dict:
+    """Two to five projects' category scores on one radar."""
+    closed = [*categories, categories[0]] if categories else []
+    data = []
+    for index, (name, values) in enumerate(series.items()):
+        r = [_number(v) for v in values]
+        data.append({"type": "scatterpolar", "r": [*r, r[0]] if r else [], "theta": closed, "name": name,
+                     "line": {"color": PALETTE[index % len(PALETTE)]}, "fill": "none"})  # fmt: skip
+    return {
+        "data": data,
+        "layout": _layout(
+            polar={"radialaxis": {"range": [0, 100]}}, margin={"l": 64, "r": 64, "t": 40, "b": 48}
+        ),
+    }
+
+
+def trends(series: dict[str, Sequence[tuple[str, Decimal | None]]]) -> dict:
+    """Overall score over time, one line per project (each with its own dates)."""
+    data = [
+        {"type": "scatter", "mode": "lines+markers", "name": name, "x": [d for d, _ in points],
+         "y": [_number(v) for _, v in points], "line": {"color": PALETTE[index % len(PALETTE)]}}
+        for index, (name, points) in enumerate(series.items())
+    ]  # fmt: skip
+    return {
+        "data": data,
+        "layout": _layout(yaxis={"range": [0, 100], "title": {"text": "Overall score"}}),
+    }

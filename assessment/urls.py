@@ -1,10 +1,11 @@
 from django.urls import path, re_path
 
-from assessment import result_views, views
+from assessment import dashboard_views, result_views, views
 
 app_name = "assessment"
 
 urlpatterns = [
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("banks/<slug:slug>/v<int:number>/preview/", views.bank_preview, name="bank_preview"),
     path("projects/<slug:slug>/assessments/new/", views.assessment_start, name="assessment_start"),
     path("assessments/<int:pk>/", views.questionnaire, name="questionnaire"),

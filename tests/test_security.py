@@ -96,3 +96,9 @@ def test_csrf_is_enforced(alice, db):
     response = client.post(reverse("logout"))
 
     assert response.status_code == 403
+
+
+def test_base_template_renders_no_template_syntax(client, db):
+    html = client.get(reverse("login")).text
+
+    assert "{#" not in html and "{%" not in html

@@ -11,7 +11,8 @@
 
   function draw(element) {
     var source = document.getElementById(element.dataset.chart);
-    if (!source || !window.Plotly) return;
+    if (!source || !window.Plotly || element.dataset.drawn) return;
+    element.dataset.drawn = "1";
     var figure = JSON.parse(source.textContent);
     window.Plotly.newPlot(element, figure.data, figure.layout, CONFIG);
   }
@@ -21,6 +22,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
-  // Charts inside swapped partials (htmx) are drawn when they arrive.
-  document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
+  // Charts in partials that htmx swaps in: htmx:load fires on each new element, in the document
+  // (an outerHTML swap's settle events fire on the detached old element and never reach here).
+  document.addEventListener("htmx:load", function () { drawAll(document); });
 })();
