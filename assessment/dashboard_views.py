@@ -1,12 +1,13 @@
 """The portfolio dashboard: managers compare their teams' projects, staff all of them."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from assessment import charts, portfolio, scoring
+from assessment import charts, exports, portfolio, reports, scoring, tasks
 from assessment.forms import PortfolioFilterForm
-from assessment.models import Category, QuestionBank
+from assessment.models import Category, QuestionBank, ReportJob
 from projects import access
 from projects.models import Project
 
@@ -88,3 +89,75 @@ def _member_summary(request: HttpRequest) -> HttpResponse:
         teams, portfolio.Filters(sort="name", stale_days=settings.STALE_AFTER_DAYS)
     )
     return render(request, "assessment/dashboard_member.html", {"data": data})
+
+
+# Up to this many projects a portfolio PDF renders within the request (a few seconds at most);
+# above it the report is queued for the background worker.
+SYNC_REPORT_LIMIT = 100
+
+
+def _manager_portfolio(request: HttpRequest) -> portfolio.Portfolio:
+    teams = portfolio.managed_teams(request.user)
+    if not teams:
+        raise Http404
+    _form, filters = _filters(request, teams)
+    return portfolio.build(teams, filters)
+
+
+def portfolio_report(request: HttpRequest) -> HttpResponse:
+    data = _manager_portfolio(request)
+    if len(data.rows) > SYNC_REPORT_LIMIT:
+        return render(request, "assessment/report_queue.html", {"data": data})
+    response = HttpResponse(
+        reports.portfolio_report_pdf(data, requested_by=request.user.get_username()),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = 'inline; filename="paydown-portfolio.pdf"'
+    return response
+
+
+@require_POST
+def start_portfolio_report(request: HttpRequest) -> HttpResponse:
+    data = _manager_portfolio(request)
+    job = ReportJob.objects.create(requested_by=request.user, params=data.filters.to_dict())
+    tasks.render_portfolio_report.enqueue(job.pk)
+    return redirect("assessment:report_job", job_id=job.pk)
+
+
+def _job_for_user(request: HttpRequest, job_id: int) -> ReportJob:
+    job = ReportJob.objects.defer("pdf").filter(pk=job_id, requested_by=request.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def report_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_for_user(request, job_id)
+    template = "assessment/report_job.html#status" if request.htmx else "assessment/report_job.html"
+    return render(request, template, {"job": job})
+
+
+def report_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_for_user(request, job_id)
+    if job.status != ReportJob.Status.DONE:
+        raise Http404
+    pdf = ReportJob.objects.values_list("pdf", flat=True).get(pk=job.pk)
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    return response
+
+
+def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    data = _manager_portfolio(request)
+    rows = portfolio.export_rows(data)
+    if fmt == "json":
+        body = exports.canonical_json(
+            {"schema": "paydown.portfolio/1", "filters": data.filters.to_dict(), "projects": rows}
+        )
+        response = HttpResponse(body, content_type="application/json")
+    else:
+        response = HttpResponse(
+            portfolio.export_csv(data, rows), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="paydown-portfolio.{fmt}"'
+    return response

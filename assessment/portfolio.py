@@ -1,10 +1,12 @@
 """Reads for the portfolio dashboard: every visible project's latest result, in a fixed number of
 queries however many projects there are, then filtered, ranked and paged in Python."""
 
+import csv
+import io
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -41,6 +43,23 @@ class Filters:
     compare: tuple[str, ...] = ()
     page: int = 1
     stale_days: int = 90
+
+    def to_dict(self) -> dict:
+        """JSON-safe, for a report job's parameters."""
+        data = asdict(self)
+        for name in ("min_score", "max_score"):
+            data[name] = None if data[name] is None else str(data[name])
+        data["compare"] = list(self.compare)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Filters":
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for name in ("min_score", "max_score"):
+            if values.get(name) is not None:
+                values[name] = Decimal(values[name])
+        values["compare"] = tuple(values.get("compare", ()))
+        return cls(**values)
 
 
 @dataclass
@@ -285,3 +304,37 @@ def _common_gaps(result_ids: list[int], bank: str, limit: int = 8) -> list[Commo
         CommonGap(g["question_key"], g["text"], g["projects"], len(result_ids), advice.get(g["question_key"], ""))
         for g in gaps
     ]  # fmt: skip
+
+
+def export_rows(data: Portfolio) -> list[dict]:
+    """The dashboard's rows as plain data: the same numbers as the page, for CSV and JSON."""
+    return [
+        {
+            "project": row.project.slug,
+            "name": row.project.name,
+            "team": row.project.team.name,
+            "overall": None if row.overall is None else float(row.overall),
+            "overall_percentile": row.percentiles.get("overall"),
+            "last_assessed": row.last_assessed.isoformat() if row.last_assessed else None,
+            "stale": row.stale,
+            "categories": {
+                key: {"score": None if score is None else float(score), "percentile": pct}
+                for key, (score, pct, _level) in zip(data.category_keys, row.cells, strict=True)
+            },
+        }
+        for row in data.rows
+    ]
+
+
+def export_csv(data: Portfolio, rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["project", "name", "team", "overall", "last_assessed", "stale", *data.category_keys]
+    )
+    for row in rows:
+        writer.writerow(
+            [row["project"], row["name"], row["team"], row["overall"], row["last_assessed"], row["stale"],
+             *[row["categories"][key]["score"] for key in data.category_keys]]
+        )  # fmt: skip
+    return out.getvalue()

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessment import charts, exports, planning, results, services
+from assessment import charts, exports, planning, reports, results, services
 from assessment.forms import TrackActionForm, TrackedActionUpdateForm
 from assessment.models import Assessment
 from assessment.views import _get_assessment_for_user
@@ -207,3 +207,14 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt == "json":
         return _download(exports.canonical_json(data), "application/json", f"{name}.json")
     return _download(exports.plan_csv(data), "text/csv; charset=utf-8", f"{name}.csv")
+
+
+def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF audit report; about a second to render, so it is served directly."""
+    assessment = _submitted_assessment(request, pk)
+    response = HttpResponse(
+        reports.assessment_report_pdf(assessment), content_type="application/pdf"
+    )
+    filename = f"{assessment.project.slug}-assessment-{assessment.pk}-report.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -6,6 +6,26 @@ app_name = "assessment"
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/report.pdf", dashboard_views.portfolio_report, name="portfolio_report"),
+    path(
+        "dashboard/report/", dashboard_views.start_portfolio_report, name="start_portfolio_report"
+    ),
+    re_path(
+        r"^dashboard/export\.(?P<fmt>json|csv)$",
+        dashboard_views.portfolio_export,
+        name="portfolio_export",
+    ),
+    path("reports/<int:job_id>/", dashboard_views.report_job, name="report_job"),
+    path(
+        "reports/<int:job_id>/download/",
+        dashboard_views.report_job_download,
+        name="report_job_download",
+    ),
+    re_path(
+        r"^assessments/(?P<pk>[0-9]+)/report\.pdf$",
+        result_views.assessment_report,
+        name="assessment_report",
+    ),
     path("banks/<slug:slug>/v<int:number>/preview/", views.bank_preview, name="bank_preview"),
     path("projects/<slug:slug>/assessments/new/", views.assessment_start, name="assessment_start"),
     path("assessments/<int:pk>/", views.questionnaire, name="questionnaire"),

@@ -17,6 +17,7 @@ from assessment.models.bank import (
     QuestionBank,
     Remediation,
 )
+from assessment.models.reports import ReportJob
 from assessment.models.results import (
     AssessmentResult,
     CategoryResult,
@@ -25,6 +26,7 @@ from assessment.models.results import (
 )
 
 __all__ = [
+    "ReportJob",
     "AssessmentResult",
     "CategoryResult",
     "QuestionResult",

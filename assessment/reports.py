@@ -1,0 +1,162 @@
+"""PDF reports: gather the data, render HTML with the report templates, turn it into PDF bytes."""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from assessment import charts, exports, portfolio, results, scoring, svg_charts
+from assessment.models import Answer, Assessment, Level, ReportJob
+
+REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
+
+
+def _refuse_urls(url: str, *args, **kwargs):
+    """Reports embed everything they show; a report must never fetch a URL (SSRF, leaks)."""
+    raise ValueError(f"report HTML may not fetch {url!r}")
+
+
+def render_pdf(html: str) -> bytes:
+    document = weasyprint.HTML(string=html, url_fetcher=_refuse_urls, base_url=None)
+    # Tagged PDF (PDF/UA-1 mode): structure for screen readers; no validator here to claim more.
+    return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+
+
+def integrity_hash(assessment: Assessment) -> str:
+    """SHA-256 of the canonical JSON export (results.json): `sha256sum` of the download equals it."""
+    result = results.load_result(assessment)
+    return hashlib.sha256(
+        exports.canonical_json(exports.results_data(assessment, result)).encode()
+    ).hexdigest()
+
+
+@dataclass
+class QuestionDetail:
+    result: object  # QuestionResult
+    level_label: str
+    answers: list[Answer]
+
+    @property
+    def evidence_links(self) -> list[str]:
+        return list(dict.fromkeys(link for a in self.answers for link in a.link_list))
+
+
+def assessment_report_context(assessment: Assessment) -> dict:
+    page = results.result_page(assessment)
+    plan = results.plan_page(assessment)
+    result = page.result
+    labels = {
+        (key, value): label
+        for key, value, label in Level.objects.filter(question__version=result.version).values_list(
+            "question__key", "value", "label"
+        )
+    }
+    answers_by_key: dict[str, list[Answer]] = defaultdict(list)
+    for answer in assessment.answers.select_related("question", "respondent").order_by(
+        "question__key", "respondent__username"
+    ):
+        answers_by_key[answer.question.key].append(answer)
+    respondents = sorted(
+        {a.respondent.get_username() for rows in answers_by_key.values() for a in rows}
+    )
+    sections = []
+    for row in page.categories:
+        questions = [
+            QuestionDetail(
+                result=q,
+                level_label=labels.get((q.question_key, q.value), ""),
+                answers=[
+                    a for a in answers_by_key[q.question_key] if a.notes or a.links or a.is_answered
+                ],
+            )
+            for q in result.questions.all()
+            if q.category_key == row.result.key
+        ]
+        sections.append((row, questions))
+    names = [row.result.name for row in page.categories]
+    radar = charts.radar(
+        names, [r.result.score for r in page.categories], [r.target for r in page.categories]
+    )
+    bars = charts.delta_bars(
+        names, [r.result.score for r in page.categories], [r.previous for r in page.categories]
+    )
+    return {
+        "assessment": assessment,
+        "project": assessment.project,
+        "page": page,
+        "result": result,
+        "plan": plan,
+        "buckets": plan.by_bucket(),
+        "top_risks": plan.actions[:3],
+        "sections": sections,
+        "respondents": respondents,
+        "radar_svg": svg_charts.figure_to_svg(radar, width=5.5, height=4.2),
+        "bars_svg": svg_charts.figure_to_svg(bars, width=6.5, height=3.6),
+        "sha256": integrity_hash(assessment),
+        "scale_top": result.version.scale[-1],
+        "maturity_levels": scoring.MATURITY_LEVELS,
+        "mts_bands": scoring.ML_TEST_SCORE_BANDS,
+        "css": REPORT_CSS.read_text(),
+    }  # fmt: skip
+
+
+def assessment_report_pdf(assessment: Assessment) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string("reports/assessment.html", assessment_report_context(assessment))
+    return render_pdf(html)
+
+
+def portfolio_report_context(data: portfolio.Portfolio, *, requested_by: str) -> dict:
+    names = [name for _, name in data.categories]
+    keys = data.category_keys
+    rows = data.rows[: portfolio.HEATMAP_ROWS]
+    distribution = data.distribution()
+    level_names = [name for _, _, name, _ in scoring.MATURITY_LEVELS]
+    return {
+        "data": data,
+        "requested_by": requested_by,
+        "heatmap_svg": svg_charts.figure_to_svg(
+            charts.heatmap([r.project.name for r in rows], names, [[r.scores.get(k) for k in keys] for r in rows]),
+            width=7.0,
+        ),
+        "distribution_svg": svg_charts.figure_to_svg(
+            charts.level_distribution(names, [distribution[k] for k in keys], level_names), width=6.5, height=3.4
+        ),
+        "distribution_rows": [(name, distribution[key]) for key, name in data.categories],
+        "level_names": level_names,
+        "css": REPORT_CSS.read_text(),
+        "generated_on": timezone.localdate(),
+    }  # fmt: skip
+
+
+def portfolio_report_pdf(data: portfolio.Portfolio, *, requested_by: str) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "reports/portfolio.html", portfolio_report_context(data, requested_by=requested_by)
+        )
+    return render_pdf(html)
+
+
+def run_portfolio_job(job: ReportJob) -> ReportJob:
+    """Render a queued portfolio report, recording progress on the job as it goes."""
+
+    def step(progress: int, message: str, status: str = ReportJob.Status.RUNNING) -> None:
+        job.status, job.progress, job.message = status, progress, message
+        job.save(update_fields=["status", "progress", "message"])
+
+    step(10, "Reading the portfolio")
+    teams = portfolio.managed_teams(job.requested_by)
+    data = portfolio.build(teams, portfolio.Filters.from_dict(job.params))
+    step(40, f"Drawing charts for {len(data.rows)} projects")
+    step(60, "Laying out the PDF")
+    job.pdf = portfolio_report_pdf(data, requested_by=job.requested_by.get_username())
+    job.filename = f"paydown-portfolio-{timezone.localdate():%Y-%m-%d}.pdf"
+    job.status, job.progress, job.message = ReportJob.Status.DONE, 100, "Ready"
+    job.finished_at = timezone.now()
+    job.save(update_fields=["pdf", "filename", "status", "progress", "message", "finished_at"])
+    return job
