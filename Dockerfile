@@ -38,4 +38,6 @@ USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["/venv/bin/python", "-m", "config.healthcheck"]
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn config.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --worker-tmp-dir /dev/shm --access-logfile -"]
+# The web process migrates and loads the shipped question banks (idempotent) before serving. Run the
+# background worker from the same image: `docker run … paydown python manage.py db_worker`.
+CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py load_default_banks && exec gunicorn config.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --worker-tmp-dir /dev/shm --access-logfile -"]

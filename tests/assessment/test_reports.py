@@ -168,3 +168,21 @@ def test_portfolio_exports_carry_the_dashboard_numbers(client_for, bob, submitte
     assert data["schema"] == "paydown.portfolio/1"
     assert csv_text.splitlines()[0].startswith("project,name,team,overall")
     assert submitted.project.slug in csv_text
+
+
+def test_a_portfolio_report_of_200_projects_builds(bob, team1, published):
+    from assessment import portfolio
+    from projects.models import Project
+    from tests.assessment.test_dashboard import assess
+
+    projects = Project.objects.bulk_create(
+        Project(team=team1, name=f"Model {n:03d}", slug=f"model-{n:03d}") for n in range(200)
+    )
+    for n, project in enumerate(projects[::10]):
+        assess(project, published, bob, {"data-a": n % 3, "code-a": (n + 1) % 3})
+    data = portfolio.build(portfolio.managed_teams(bob), portfolio.Filters(bank="tiny"))
+
+    text = pdf_text(reports.portfolio_report_pdf(data, requested_by="bob"))
+
+    assert "Portfolio of 200 projects" in text
+    assert "Model 000" in text and "Model 199" in text
