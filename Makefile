@@ -27,7 +27,12 @@ demo: $(VENV)/.installed
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed-dev
+# axe-core for the accessibility test comes from npm; without npm that one test is skipped.
+tools/axe/node_modules/axe-core/axe.min.js: tools/axe/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tools/axe --silent --no-audit --no-fund; \
+	else echo "npm not found: the accessibility test will be skipped"; fi
+
+test: $(VENV)/.installed-dev tools/axe/node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
