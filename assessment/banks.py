@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema
 import yaml
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
+from assessment import queries
 from assessment.models import BankVersion, Category, Level, Question, QuestionBank, Remediation
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -233,19 +233,7 @@ def dump(data: dict[str, Any]) -> str:
 
 def version_for_export(version_id: int) -> BankVersion:
     """A version with everything export needs, in five queries."""
-    questions = Question.objects.prefetch_related("levels", "remediations").order_by("order", "pk")
-    return (
-        BankVersion.objects.select_related("bank")
-        .prefetch_related(
-            Prefetch(
-                "categories",
-                queryset=Category.objects.order_by("order", "pk").prefetch_related(
-                    Prefetch("questions", queryset=questions)
-                ),
-            )
-        )
-        .get(pk=version_id)
-    )
+    return queries.versions_with_content("levels", "remediations").get(pk=version_id)
 
 
 def version_to_data(version: BankVersion) -> dict[str, Any]:

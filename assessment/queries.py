@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import FilteredRelation, Prefetch, Q
 
 from assessment import consensus
@@ -32,21 +33,28 @@ def version_to_export(*, slug: str, number: int | None = None) -> BankVersion | 
     )
 
 
+def versions_with_content(*levels_and_more: str) -> "models.QuerySet[BankVersion]":
+    """Versions with their categories and questions in bank order, each question with the given
+    relations prefetched (levels, remediations): one query per relation."""
+    questions = Question.objects.order_by("order", "pk").prefetch_related(*levels_and_more)
+    return BankVersion.objects.select_related("bank").prefetch_related(
+        Prefetch(
+            "categories",
+            queryset=Category.objects.order_by("order", "pk").prefetch_related(
+                Prefetch("questions", queryset=questions)
+            ),
+        )
+    )
+
+
 def version_for_preview(*, slug: str, number: int) -> BankVersion | None:
     """A version with its categories, questions, levels and references: four queries."""
-    questions = Question.objects.order_by("order", "pk").prefetch_related("levels")
-    return (
-        BankVersion.objects.select_related("bank")
-        .prefetch_related(
-            Prefetch(
-                "categories",
-                queryset=Category.objects.order_by("order", "pk").prefetch_related(
-                    Prefetch("questions", queryset=questions)
-                ),
-            )
-        )
-        .filter(bank__slug=slug, number=number)
-        .first()
+    return versions_with_content("levels").filter(bank__slug=slug, number=number).first()
+
+
+def response_of(answer: Answer) -> consensus.Response:
+    return consensus.Response(
+        answer.respondent.get_username(), answer.level_value, answer.not_applicable
     )
 
 
@@ -174,11 +182,7 @@ class QuestionRow:
 
     @property
     def other_responses(self) -> list[consensus.Response]:
-        return [
-            consensus.Response(a.respondent.get_username(), a.level_value, a.not_applicable)
-            for a in self.others
-            if a.is_answered
-        ]
+        return [response_of(a) for a in self.others if a.is_answered]
 
 
 @dataclass
@@ -243,7 +247,7 @@ def questionnaire(assessment: Assessment, user) -> Questionnaire:
             respondents.update(a.respondent.get_username() for a in answers)
             settlement = settlements.get(question.pk)
             team = consensus.consensus_of(
-                [consensus.Response(a.respondent.get_username(), a.level_value, a.not_applicable) for a in answers],
+                [response_of(a) for a in answers],
                 scale,
                 consensus.Settled(settlement.level_value, settlement.not_applicable) if settlement else None,
             )  # fmt: skip

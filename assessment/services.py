@@ -187,7 +187,7 @@ def _carried_answers(previous: Assessment, assessment: Assessment, respondent) -
     for question in assessment.version.questions.all():
         answers = old_answers.get(question.key, [])
         team = consensus.consensus_of(
-            [consensus.Response(a.respondent.get_username(), a.level_value, a.not_applicable) for a in answers],
+            [queries.response_of(a) for a in answers],
             old_scale,
             settled.get(question.key),
         )  # fmt: skip

@@ -12,7 +12,7 @@ from django_htmx.http import trigger_client_event
 
 from assessment import consensus, queries, services
 from assessment.forms import AnswerForm, CommentForm, SettleForm, StartAssessmentForm
-from assessment.models import Answer, Assessment, BankVersion
+from assessment.models import Answer, Assessment, BankVersion, Question
 from projects import access
 
 
@@ -39,6 +39,14 @@ def _get_assessment_for_user(request: HttpRequest, pk: int) -> Assessment:
 def _require_open(assessment: Assessment) -> None:
     if not assessment.is_open:
         raise PermissionDenied(_("This assessment is submitted; its answers can no longer change."))
+
+
+def _get_question(assessment: Assessment, key: str) -> Question:
+    """A question of the assessment's own bank version; any other key is a 404."""
+    question = assessment.version.questions.filter(key=key).first()
+    if question is None:
+        raise Http404
+    return question
 
 
 def _question_url(assessment: Assessment, key: str) -> str:
@@ -161,9 +169,7 @@ def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 def add_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     assessment = _get_assessment_for_user(request, pk)
     _require_open(assessment)
-    question = assessment.version.questions.filter(key=key).first()
-    if question is None:
-        raise Http404
+    question = _get_question(assessment, key)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.add_comment(
@@ -192,9 +198,7 @@ def settle(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Record (or, with `reopen`, remove) the level the team agreed on for a question."""
     assessment = _get_assessment_for_user(request, pk)
     _require_open(assessment)
-    question = assessment.version.questions.filter(key=key).first()
-    if question is None:
-        raise Http404
+    question = _get_question(assessment, key)
     if "reopen" in request.POST:
         services.reopen_question(assessment=assessment, question_id=question.pk)
         messages.success(request, _("Reopened: the median of the answers counts again."))
