@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from assessment import scoring
+from assessment import queries, scoring
 from assessment.models import (
     AssessmentResult,
     BankVersion,
@@ -26,7 +26,7 @@ from projects.models import Membership, Project, Team
 SORT_COLUMNS = ("name", "team", "last", "overall")
 PAGE_SIZE = 50
 HEATMAP_ROWS = 50
-DEFAULT_BANK = "ml-technical-debt"
+DEFAULT_BANK = queries.DEFAULT_BANK
 # A question answered at one of these levels or below counts as "missing" across the portfolio.
 MISSING_AT_OR_BELOW = Decimal(1)
 

@@ -320,3 +320,17 @@ def progress_by_assessment(assessments: list[Assessment]) -> dict[int, consensus
             for q in question_ids[assessment.version_id]
         )
     return result
+
+
+DEFAULT_BANK = "ml-technical-debt"
+
+
+def default_bank_categories() -> tuple[list[tuple[str, str]], list[Decimal]]:
+    """Category keys and names and the scale of the latest published default bank, for targets."""
+    version = (
+        BankVersion.objects.published().filter(bank__slug=DEFAULT_BANK).order_by("-number").first()
+    )
+    if version is None:
+        return [], []
+    categories = list(version.categories.order_by("order").values_list("key", "name"))
+    return categories, scale_of(version)

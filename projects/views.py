@@ -47,7 +47,8 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     project = access.get_project_for_user(request.user, slug)
     if not access.can_manage(request.user, project.team):
         raise PermissionDenied(_("Only the team's managers can edit projects."))
-    form = ProjectForm(request.POST or None, instance=project)
+    categories, scale = assessment_queries.default_bank_categories()
+    form = ProjectForm(request.POST or None, instance=project, categories=categories, scale=scale)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Project saved."))

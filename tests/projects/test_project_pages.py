@@ -91,3 +91,26 @@ def test_staff_may_manage_any_team(client_for, admin_user, project2):
     url = reverse("projects:project_edit", args=[project2.slug])
 
     assert client_for(admin_user).get(url).status_code == 200
+
+
+def test_manager_sets_a_lower_target_per_category(client_for, bob, project1, shipped_banks):
+    url = reverse("projects:project_edit", args=[project1.slug])
+    client = client_for(bob)
+
+    form = client.get(url)
+    client.post(
+        url,
+        {
+            "name": "Query ranker",
+            "description": "",
+            "kind": "",
+            "target_data": "2",
+            "target_code": "",
+        },
+    )
+    tampered = client.post(url, {"name": "Query ranker", "target_data": "9"})
+
+    assert "Target for Data" in form.text
+    project1.refresh_from_db()
+    assert project1.targets == {"data": 2.0}
+    assert tampered.status_code == 200 and "Select a valid choice" in tampered.text
