@@ -163,12 +163,19 @@ def build(teams: list[Team], filters: Filters) -> Portfolio:
         .annotate(latest_result_id=Subquery(latest))
         .order_by("name")
     )
-    result_ids = [p.latest_result_id for p in projects if p.latest_result_id]
-    results = AssessmentResult.objects.select_related("assessment").in_bulk(result_ids)
+    # The latest results are selected by the same subquery, not by a list of ids: SQLite caps the
+    # number of query parameters, and a thousand ids would split the query in two.
+    latest_ids = (
+        Project.objects.filter(team_id__in=team_ids).annotate(r=Subquery(latest)).values("r")
+    )
+    results = {
+        r.pk: r
+        for r in AssessmentResult.objects.select_related("assessment").filter(pk__in=latest_ids)
+    }
     scores: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
     category_names: dict[str, tuple[int, str]] = {}
     for result_id, key, name, order, score in CategoryResult.objects.filter(
-        result_id__in=result_ids
+        result_id__in=latest_ids
     ).values_list("result_id", "key", "name", "order", "score"):
         scores[result_id][key] = score
         category_names.setdefault(key, (order, name))
@@ -206,7 +213,7 @@ def build(teams: list[Team], filters: Filters) -> Portfolio:
         pages=pages,
         compared=compared,
         trends=_trends([r.project for r in trend_rows], filters.bank),
-        common_gaps=_common_gaps(result_ids, filters.bank),
+        common_gaps=_common_gaps(latest_ids, len(results), filters.bank),
     )
 
 
@@ -278,12 +285,12 @@ def _trends(projects: list[Project], bank: str) -> dict[str, list[tuple[datetime
     return trends
 
 
-def _common_gaps(result_ids: list[int], bank: str, limit: int = 8) -> list[CommonGap]:
+def _common_gaps(latest_ids, assessed: int, bank: str, limit: int = 8) -> list[CommonGap]:
     """The questions most projects answer at level 1 or below: one investment, many projects."""
-    if not result_ids:
+    if not assessed:
         return []
     gaps = list(
-        QuestionResult.objects.filter(result_id__in=result_ids, not_applicable=False)
+        QuestionResult.objects.filter(result_id__in=latest_ids, not_applicable=False)
         .filter(Q(value__lte=MISSING_AT_OR_BELOW) | Q(value__isnull=True))
         .values("question_key")
         .annotate(projects=Count("result_id", distinct=True), text=Max("text"))
@@ -301,7 +308,7 @@ def _common_gaps(result_ids: list[int], bank: str, limit: int = 8) -> list[Commo
         .values_list("question__key", "advice")
     )
     return [
-        CommonGap(g["question_key"], g["text"], g["projects"], len(result_ids), advice.get(g["question_key"], ""))
+        CommonGap(g["question_key"], g["text"], g["projects"], assessed, advice.get(g["question_key"], ""))
         for g in gaps
     ]  # fmt: skip
 

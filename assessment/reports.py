@@ -16,13 +16,11 @@ from assessment.models import Answer, Assessment, Level, ReportJob
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
 
 
-def _refuse_urls(url: str, *args, **kwargs):
-    """Reports embed everything they show; a report must never fetch a URL (SSRF, leaks)."""
-    raise ValueError(f"report HTML may not fetch {url!r}")
-
-
 def render_pdf(html: str) -> bytes:
-    document = weasyprint.HTML(string=html, url_fetcher=_refuse_urls, base_url=None)
+    # Reports embed everything they show (charts carry data: images); fetching any other URL from
+    # report HTML could leak data or reach internal services, so only data: is allowed.
+    fetcher = weasyprint.urls.URLFetcher(allowed_protocols=["data"])
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
     # Tagged PDF (PDF/UA-1 mode): structure for screen readers; no validator here to claim more.
     return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 

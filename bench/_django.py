@@ -19,15 +19,41 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def parser(description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=description)
+def parser(description: str, *, analyze: bool = False) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
         "--database-url",
         default="",
         help="database to use, e.g. postgres://user:pass@127.0.0.1:5432/paydown_bench; "
         "it is EMPTIED first (default: a throwaway SQLite file under /tmp)",
     )
+    if analyze:
+        parser.add_argument(
+            "--no-analyze",
+            action="store_true",
+            help="PostgreSQL: do not ANALYZE after seeding, i.e. plan with the statistics of "
+            "an empty database, as where autovacuum is off or has not caught up yet",
+        )
     return parser
+
+
+def analyze() -> bool:
+    """PostgreSQL: refresh the planner's statistics of the app's tables; returns whether it ran.
+
+    Without them (autovacuum off, or not yet run after a bulk load) PostgreSQL plans for the
+    empty tables it last saw: the dashboard's latest-result subquery then probes every result of
+    the bank once per project, and 1,000 projects take seconds instead of under a fifth of one.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        for table in connection.introspection.django_table_names(only_existing=True):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return True
 
 
 def setup(name: str, database_url: str = "") -> str:
@@ -74,6 +100,7 @@ def quiet():
 class Timing:
     seconds: list[float]
     queries: list[int]
+    last: object = None  # what the last timed call returned
 
     @property
     def median(self) -> float:
@@ -90,29 +117,37 @@ class Timing:
 
 
 def measure(fn: Callable[[int], object], runs: int, warmup: int = 1) -> Timing:
-    """Call fn(i) warmup + runs times; time the runs and count each run's queries."""
-    from django.db import connection
+    """Call fn(i) warmup + runs times; time the runs and count each run's queries.
+
+    Warm-up calls get negative i, timed ones 0 … runs - 1."""
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     for i in range(warmup):
         fn(-1 - i)
-    seconds, queries = [], []
+    seconds, queries, last = [], [], None
     for i in range(runs):
+        # The query log keeps the last 9,000 queries only: once full (seeding fills it), a capture
+        # would count nothing. Requests empty it themselves; direct calls need it emptied here.
+        reset_queries()
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            fn(i)
+            last = fn(i)
             seconds.append(time.perf_counter() - start)
         queries.append(len(captured.captured_queries))
-    return Timing(seconds, queries)
+    return Timing(seconds, queries, last)
 
 
 def table(headers: list[str], rows: list[list[object]]) -> None:
-    """Print a plain table, first column left-aligned, the others right-aligned."""
+    """Print a plain table: columns of numbers right-aligned, the others left-aligned."""
     cells = [[str(c) for c in row] for row in [headers, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    numeric = [
+        all(not row[i] or row[i][:1].isdigit() for row in cells[1:]) for i in range(len(headers))
+    ]
     for n, row in enumerate(cells):
         line = "  ".join(
-            c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)
+            c.rjust(widths[i]) if numeric[i] else c.ljust(widths[i]) for i, c in enumerate(row)
         )
         print(line.rstrip())
         if n == 0:

@@ -41,6 +41,11 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        # The dashboard finds each project's latest submission; without this index PostgreSQL may
+        # scan every result per project when its statistics are stale.
+        indexes = [
+            models.Index(fields=["project", "submitted_at"], name="assessment_project_submitted")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["in_progress", "submitted"]),

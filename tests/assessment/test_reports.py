@@ -186,3 +186,19 @@ def test_a_portfolio_report_of_200_projects_builds(bob, team1, published):
 
     assert "Portfolio of 200 projects" in text
     assert "Model 000" in text and "Model 199" in text
+
+
+PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+
+def test_report_html_embeds_data_images_but_fetches_no_url(tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(__import__("base64").b64decode(PIXEL))
+    html = (
+        f'<p>Charts</p><img src="data:image/png;base64,{PIXEL}" alt="">'
+        f'<img src="file://{secret}" alt=""><img src="http://127.0.0.1:9/x.png" alt="">'
+    )
+
+    reader = PdfReader(io.BytesIO(reports.render_pdf(html)))
+
+    assert len(reader.pages[0].images) == 1  # the data: image only

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 def test_manager_reads_the_portfolio_sorts_filters_and_compares(page, bob, small_bank_dashboard):  # noqa: F811
     log_in(page, "bob")
     page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_url("**/dashboard/")  # waits for "load": htmx is set up before the first change
     page.get_by_label("Bank").select_option("tiny")
 
     expect(page.locator("[data-chart='heatmap-data'] .main-svg").first).to_be_visible()

@@ -34,6 +34,7 @@ def test_results_plan_what_if_and_backlog(page, bob, submitted):
     expect(page.get_by_role("heading", name="How this is computed")).to_be_visible()
 
     page.get_by_role("link", name="Remediation plan", exact=True).click()
+    page.wait_for_url("**/plan/")  # after "load", htmx handles the what-if checkboxes
     expect(page.get_by_role("heading", name="Remediation plan")).to_be_visible()
     page.get_by_label("How is code-a handled?").check()
     expect(page.locator("#whatif tr.total")).to_contain_text("66.7")  # code 0 → 50: (150+50)/3
