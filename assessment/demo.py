@@ -69,7 +69,9 @@ def _latest_maturity_version() -> BankVersion | None:
     )
 
 
-def seed_history(project: Project, *, assessments: int, rng: random.Random) -> int:
+def seed_history(
+    project: Project, *, assessments: int, rng: random.Random, ends_days_ago: int = 35
+) -> int:
     """A year of quarterly-ish submitted assessments with uneven progress; returns how many.
 
     Each question has a hidden true level that drifts upward at a pace of its category's own (some
@@ -91,7 +93,7 @@ def seed_history(project: Project, *, assessments: int, rng: random.Random) -> i
     pace = {key: rng.choice([0.05, 0.15, 0.3, 0.45]) for key in {q.category.key for q in questions}}
     truth = {q.pk: rng.choice([0, 0, 1, 1, 2]) for q in questions}
     now = timezone.now()
-    first_day = now - timedelta(days=365)
+    first_day = now - timedelta(days=330 + ends_days_ago)
     step = timedelta(days=330 // max(assessments - 1, 1))
     for index in range(assessments):
         when = first_day + index * step
@@ -169,10 +171,16 @@ def seed_portfolio(*, extra_projects: int, history: int | None, seed: int = 7) -
     for project in Project.objects.order_by("pk"):
         with transaction.atomic():
             count = history if history is not None else rng.randint(4, 8)
-            created += seed_history(project, assessments=count, rng=rng)
+            # Some projects stopped assessing months ago, so the dashboard has stale ones to show.
+            stale = project.slug in STALE_DEMO_PROJECTS or (
+                project.slug.startswith("demo-model-") and rng.random() < 0.2
+            )
+            ends = rng.randint(120, 200) if stale else rng.randint(10, 40)
+            created += seed_history(project, assessments=count, rng=rng, ends_days_ago=ends)
             seed_tracked_actions(project)
     return created
 
 
+STALE_DEMO_PROJECTS = {"related-items"}
 KIND_NAMES = ["Churn model", "Demand forecast", "Search ranker", "Fraud detector", "Recommender",
               "Price optimizer", "Anomaly monitor", "Document classifier", "Lead scorer"]  # fmt: skip

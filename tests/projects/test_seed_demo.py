@@ -92,3 +92,14 @@ def test_seed_demo_builds_a_large_portfolio_on_request(db, settings):
     generated = Project.objects.filter(slug__startswith="demo-model-")
     assert generated.count() == 12
     assert all(p.assessments.filter(status="submitted").count() == 2 for p in generated)
+
+
+def test_the_demo_dashboard_shows_a_stale_project_to_bob(db, settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    client.force_login(get_user_model().objects.get(username="bob"))
+
+    html = client.get("/dashboard/", {"staleness": "stale"}).text
+
+    assert "Related items" in html
+    assert "Query ranker</a>" not in html
