@@ -130,34 +130,8 @@ def update_action(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
 
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     project = access.get_project_for_user(request.user, slug)
-    rows = results.project_history(project)
-    category_names = list(dict.fromkeys(c.name for r in rows for c in r.categories.all()))
-    series = {_("Overall"): [r.overall if r.method == "maturity" else None for r in rows]}
-    for name in category_names:
-        series[name] = [
-            next((c.score for c in r.categories.all() if c.name == name), None) for r in rows
-        ]
-    dates = [r.assessment.submitted_at.date().isoformat() for r in rows]
-    table = []
-    previous = None
-    for row in rows:
-        delta = (
-            row.overall - previous.overall
-            if previous
-            and row.overall is not None
-            and previous.overall is not None
-            and previous.method == row.method
-            else None
-        )
-        table.append((row, delta))
-        previous = row
-    context = {
-        "project": project,
-        "table": table,
-        "trend": charts.trend(dates, series),
-        "series": series,
-        "dates": dates,
-    }
+    page = results.history_page(project, overall_label=_("Overall"))
+    context = {"project": project, "page": page, "trend": charts.trend(page.dates, page.series)}
     return render(request, "assessment/history.html", context)
 
 

@@ -255,6 +255,35 @@ def project_history(project: Project) -> list[AssessmentResult]:
     )
 
 
+@dataclass
+class HistoryPage:
+    dates: list[str]
+    series: dict[str, list[Decimal | None]]  # "Overall" first, then each category by name
+    rows: list[tuple[AssessmentResult, Decimal | None, list[Decimal | None]]]  # result, Δ, cells
+
+
+def history_page(project: Project, overall_label: str) -> HistoryPage:
+    """The trend of every submitted assessment; categories matched by name across bank versions,
+    deltas only between results scored by the same method."""
+    results = project_history(project)
+    names = list(dict.fromkeys(c.name for r in results for c in r.categories.all()))
+    by_name = [{c.name: c.score for c in r.categories.all()} for r in results]
+    series = {overall_label: [r.overall if r.method == scoring.MATURITY else None for r in results]}
+    series.update({name: [scores.get(name) for scores in by_name] for name in names})
+    rows = []
+    for index, result in enumerate(results):
+        previous = results[index - 1] if index else None
+        comparable = previous is not None and previous.method == result.method
+        delta = (
+            result.overall - previous.overall
+            if comparable and result.overall is not None and previous.overall is not None
+            else None
+        )
+        rows.append((result, delta, [by_name[index].get(name) for name in names]))
+    dates = [r.assessment.submitted_at.date().isoformat() for r in results]
+    return HistoryPage(dates=dates, series=series, rows=rows)
+
+
 @dataclass(frozen=True)
 class ComparedQuestion:
     key: str
