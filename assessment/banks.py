@@ -193,6 +193,13 @@ def load(raw: bytes | str) -> dict[str, Any]:
 
 def _number(value: Decimal | float | int) -> int | float:
     """Canonical number for files: 2 not 2.00, 0.5 not 0.50."""
+    return plain_number(value)
+
+
+def plain_number(value: Decimal | float | int | None) -> int | float | None:
+    """A number as JSON and YAML want it: 2 not 2.00, 0.5 not 0.50; None stays None."""
+    if value is None:
+        return None
     value = Decimal(str(value))
     return int(value) if value == value.to_integral_value() else float(value)
 

@@ -79,25 +79,11 @@ def delta_bars(
 
 
 def trend(dates: Sequence[str], series: dict[str, Sequence[Decimal | None]]) -> dict:
-    """Scores over time: one line per series (overall first, then categories)."""
-    data = []
-    for index, (name, values) in enumerate(series.items()):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "x": list(dates),
-                "y": [_number(v) for v in values],
-                "name": name,
-                "line": {"color": PALETTE[index % len(PALETTE)], "width": 3 if index == 0 else 1.5},
-            }
-        )
-    return {
-        "data": data,
-        "layout": _layout(
-            yaxis={"range": [0, 100], "title": {"text": "Score"}}, hovermode="x unified"
-        ),
-    }
+    """Scores over time on shared dates: one line per series, the first (overall) drawn bolder."""
+    return trends(
+        {name: list(zip(dates, values, strict=True)) for name, values in series.items()},
+        emphasize_first=True,
+    )
 
 
 def heatmap(
@@ -169,14 +155,19 @@ def radar_compare(categories: Sequence[str], series: dict[str, Sequence[Decimal 
     }
 
 
-def trends(series: dict[str, Sequence[tuple[str, Decimal | None]]]) -> dict:
-    """Overall score over time, one line per project (each with its own dates)."""
+def trends(
+    series: dict[str, Sequence[tuple[str, Decimal | None]]], *, emphasize_first: bool = False
+) -> dict:
+    """Scores over time, one line per series, each with its own dates."""
     data = [
         {"type": "scatter", "mode": "lines+markers", "name": name, "x": [d for d, _ in points],
-         "y": [_number(v) for _, v in points], "line": {"color": PALETTE[index % len(PALETTE)]}}
+         "y": [_number(v) for _, v in points],
+         "line": {"color": PALETTE[index % len(PALETTE)], "width": 3 if emphasize_first and index == 0 else 1.5}}
         for index, (name, points) in enumerate(series.items())
     ]  # fmt: skip
     return {
         "data": data,
-        "layout": _layout(yaxis={"range": [0, 100], "title": {"text": "Overall score"}}),
+        "layout": _layout(
+            yaxis={"range": [0, 100], "title": {"text": "Score"}}, hovermode="x unified"
+        ),
     }

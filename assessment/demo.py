@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessment import results, services
 from assessment.models import Answer, Assessment, BankVersion, TrackedAction
+from projects import access
 from projects.models import Project, Team
 
 IN_PROGRESS_TITLE = "Q4 2026 review"
@@ -82,9 +83,7 @@ def seed_history(
     version = _latest_maturity_version()
     if version is None or project.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
         return 0
-    respondents = list(
-        get_user_model().objects.filter(memberships__team_id=project.team_id).order_by("username")
-    )
+    respondents = list(access.team_members(project.team_id))
     if not respondents:
         return 0
     questions = list(
@@ -137,7 +136,7 @@ def seed_tracked_actions(project: Project) -> int:
         return 0
     source = submitted[1]
     page = results.plan_page(source)
-    members = list(get_user_model().objects.filter(memberships__team_id=project.team_id))
+    members = list(access.team_members(project.team_id))
     statuses = [TrackedAction.Status.DONE, TrackedAction.Status.DONE, TrackedAction.Status.IN_PROGRESS,
                 TrackedAction.Status.OPEN]  # fmt: skip
     for index, action in enumerate(page.actions[: len(statuses)]):

@@ -7,16 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from assessment import planning
+from assessment.banks import plain_number as _number
 from assessment.models import Assessment, AssessmentResult
 
 RESULTS_SCHEMA = "paydown.results/1"
 PLAN_SCHEMA = "paydown.plan/1"
-
-
-def _number(value: Decimal | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _date(value) -> str | None:

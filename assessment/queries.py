@@ -52,6 +52,12 @@ def version_for_preview(*, slug: str, number: int) -> BankVersion | None:
     return versions_with_content("levels").filter(bank__slug=slug, number=number).first()
 
 
+def settled_of(settlement: Settlement | None) -> consensus.Settled | None:
+    if settlement is None:
+        return None
+    return consensus.Settled(settlement.level_value, settlement.not_applicable)
+
+
 def response_of(answer: Answer) -> consensus.Response:
     return consensus.Response(
         answer.respondent.get_username(), answer.level_value, answer.not_applicable
@@ -249,7 +255,7 @@ def questionnaire(assessment: Assessment, user) -> Questionnaire:
             team = consensus.consensus_of(
                 [response_of(a) for a in answers],
                 scale,
-                consensus.Settled(settlement.level_value, settlement.not_applicable) if settlement else None,
+                settled_of(settlement),
             )  # fmt: skip
             rows.append(
                 QuestionRow(

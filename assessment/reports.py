@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from assessment import charts, exports, portfolio, results, scoring, svg_charts
-from assessment.models import Answer, Assessment, Level, ReportJob
+from assessment.models import Answer, Assessment, AssessmentResult, Level, QuestionResult, ReportJob
 
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
 
@@ -25,9 +25,9 @@ def render_pdf(html: str) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
 
-def integrity_hash(assessment: Assessment) -> str:
+def integrity_hash(assessment: Assessment, result: AssessmentResult | None = None) -> str:
     """SHA-256 of the canonical JSON export (results.json): `sha256sum` of the download equals it."""
-    result = results.load_result(assessment)
+    result = result or results.load_result(assessment)
     return hashlib.sha256(
         exports.canonical_json(exports.results_data(assessment, result)).encode()
     ).hexdigest()
@@ -35,7 +35,7 @@ def integrity_hash(assessment: Assessment) -> str:
 
 @dataclass
 class QuestionDetail:
-    result: object  # QuestionResult
+    result: QuestionResult
     level_label: str
     answers: list[Answer]
 
@@ -45,9 +45,9 @@ class QuestionDetail:
 
 
 def assessment_report_context(assessment: Assessment) -> dict:
-    page = results.result_page(assessment)
-    plan = results.plan_page(assessment)
-    result = page.result
+    result = results.load_result(assessment)
+    page = results.result_page(assessment, result)
+    plan = results.plan_page(assessment, result)
     labels = {
         (key, value): label
         for key, value, label in Level.objects.filter(question__version=result.version).values_list(
@@ -95,7 +95,7 @@ def assessment_report_context(assessment: Assessment) -> dict:
         "respondents": respondents,
         "radar_svg": svg_charts.figure_to_svg(radar, width=5.5, height=4.2),
         "bars_svg": svg_charts.figure_to_svg(bars, width=6.5, height=3.6),
-        "sha256": integrity_hash(assessment),
+        "sha256": integrity_hash(assessment, result),
         "scale_top": result.version.scale[-1],
         "maturity_levels": scoring.MATURITY_LEVELS,
         "mts_bands": scoring.ML_TEST_SCORE_BANDS,

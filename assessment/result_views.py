@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,19 +11,15 @@ from django.views.decorators.http import require_POST
 from assessment import charts, exports, planning, reports, results, services
 from assessment.forms import TrackActionForm, TrackedActionUpdateForm
 from assessment.models import Assessment
-from assessment.views import _get_assessment_for_user
+from assessment.views import get_assessment_for_user
 from projects import access
 
 
 def _submitted_assessment(request: HttpRequest, pk: int) -> Assessment:
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     if assessment.is_open:
         raise Http404(_("This assessment has no results until it is submitted."))
     return assessment
-
-
-def _team_members(assessment: Assessment):
-    return get_user_model().objects.filter(memberships__team_id=assessment.project.team_id)
 
 
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -66,7 +61,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (before, projection.category(before.key)) for before in page.baseline.categories
         ],
         "tracked": tracked,
-        "members": _team_members(assessment).order_by("username"),
+        "members": access.team_members(assessment.project.team_id),
     }
     if request.htmx and request.htmx.target == "whatif":
         return render(request, "assessment/plan.html#whatif", context)
@@ -77,7 +72,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def track_action(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _submitted_assessment(request, pk)
     page = results.plan_page(assessment)
-    form = TrackActionForm(request.POST, members=_team_members(assessment))
+    form = TrackActionForm(request.POST, members=access.team_members(assessment.project.team_id))
     action = None
     if form.is_valid() and page is not None:
         action = next(
@@ -104,7 +99,7 @@ def track_action(request: HttpRequest, pk: int) -> HttpResponse:
 def backlog(request: HttpRequest, slug: str) -> HttpResponse:
     project = access.get_project_for_user(request.user, slug)
     actions = project.actions.select_related("owner", "source").order_by("status", "due", "pk")
-    members = get_user_model().objects.filter(memberships__team_id=project.team_id)
+    members = access.team_members(project.team_id)
     rows = [
         (action, TrackedActionUpdateForm(instance=action, members=members)) for action in actions
     ]
@@ -117,7 +112,7 @@ def update_action(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
     action = project.actions.filter(pk=action_id).first()
     if action is None:
         raise Http404
-    members = get_user_model().objects.filter(memberships__team_id=project.team_id)
+    members = access.team_members(project.team_id)
     form = TrackedActionUpdateForm(request.POST, instance=action, members=members)
     if form.is_valid():
         form.save()

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from assessment import planning, scoring
+from assessment import planning, queries, scoring
 from assessment.models import (
     Assessment,
     AssessmentResult,
@@ -16,10 +16,6 @@ from assessment.models import (
     TrackedAction,
 )
 from projects.models import Project
-
-
-def _scale(result: AssessmentResult) -> list[Decimal]:
-    return [Decimal(str(v)) for v in result.version.scale]
 
 
 def load_result(assessment: Assessment) -> AssessmentResult | None:
@@ -36,7 +32,7 @@ def bank_input(result: AssessmentResult) -> scoring.BankInput:
     """The scoring input exactly as it was stored at submit."""
     return scoring.BankInput(
         method=result.method,
-        scale=_scale(result),
+        scale=queries.scale_of(result.version),
         categories=[
             scoring.CategoryInput(c.key, c.name, c.weight) for c in result.categories.all()
         ],
@@ -125,13 +121,15 @@ class ResultPage:
         return self.result.overall - self.previous.overall
 
 
-def result_page(assessment: Assessment) -> ResultPage | None:
-    result = load_result(assessment)
+def result_page(
+    assessment: Assessment, result: AssessmentResult | None = None
+) -> ResultPage | None:
+    result = result or load_result(assessment)
     if result is None:
         return None
     previous = previous_result(assessment)
     previous_scores = {c.key: c.score for c in previous.categories.all()} if previous else {}
-    scale = _scale(result)
+    scale = queries.scale_of(result.version)
     span = scale[-1] - scale[0]
     targets = targets_of(assessment.project)
     categories = [
@@ -170,7 +168,7 @@ def gap_streaks(
 ) -> dict[str, int]:
     """For each question key: how many consecutive submitted assessments, up to this one, left it
     below its target. One query for all earlier results of the project."""
-    scale = _scale(result)
+    scale = queries.scale_of(result.version)
     history: dict[int, dict[str, tuple[Decimal | None, bool, str]]] = defaultdict(dict)
     order: list[int] = []
     rows = (
@@ -211,8 +209,8 @@ class PlanPage:
         ]
 
 
-def plan_page(assessment: Assessment) -> PlanPage | None:
-    result = load_result(assessment)
+def plan_page(assessment: Assessment, result: AssessmentResult | None = None) -> PlanPage | None:
+    result = result or load_result(assessment)
     if result is None:
         return None
     bank = bank_input(result)

@@ -155,6 +155,10 @@ def score(bank: BankInput) -> ScoreCard:
     return _score_maturity(bank)
 
 
+def _unanswered(bank: BankInput) -> int:
+    return sum(1 for q in bank.questions if q.value is None and not q.not_applicable)
+
+
 def _value_or_lowest(question: QuestionInput, scale: Sequence[Decimal]) -> Decimal:
     return scale[0] if question.value is None else question.value
 
@@ -204,7 +208,7 @@ def _score_maturity(bank: BankInput) -> ScoreCard:
         counted=sum(c.counted for c in categories),
         total=len(bank.questions),
         weakest=min(scored, key=lambda c: (c.score, c.key)) if scored else None,
-        unanswered=sum(1 for q in bank.questions if q.value is None and not q.not_applicable),
+        unanswered=_unanswered(bank),
         category_weight_sum=category_weight_sum,
     )
 
@@ -241,5 +245,5 @@ def _score_ml_test_score(bank: BankInput) -> ScoreCard:
         counted=sum(c.counted for c in categories),
         total=len(bank.questions),
         weakest=min(scored, key=lambda c: (c.points, c.key)) if scored else None,
-        unanswered=sum(1 for q in bank.questions if q.value is None and not q.not_applicable),
+        unanswered=_unanswered(bank),
     )

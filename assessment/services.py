@@ -178,7 +178,7 @@ def _carried_answers(previous: Assessment, assessment: Assessment, respondent) -
     for old in previous.answers.select_related("question", "respondent"):
         old_answers.setdefault(old.question.key, []).append(old)
     settled = {
-        s.question.key: consensus.Settled(s.level_value, s.not_applicable)
+        s.question.key: queries.settled_of(s)
         for s in previous.settlements.select_related("question")
     }
     old_scale = queries.scale_of(previous.version)

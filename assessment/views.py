@@ -29,7 +29,7 @@ def bank_preview(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(request, "assessment/bank_preview.html", context)
 
 
-def _get_assessment_for_user(request: HttpRequest, pk: int) -> Assessment:
+def get_assessment_for_user(request: HttpRequest, pk: int) -> Assessment:
     assessment = queries.assessment_for_user(request.user, pk)
     if assessment is None:
         raise Http404
@@ -92,7 +92,7 @@ def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     page = queries.questionnaire(assessment, request.user)
     context = {
         "page": page,
@@ -108,7 +108,7 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Autosave (htmx) or plain form post of one respondent's answer to one question."""
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     _require_open(assessment)
     team = queries.team_answers(assessment)
     info = team.questions.get(key)
@@ -167,7 +167,7 @@ def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @require_POST
 def add_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     _require_open(assessment)
     question = _get_question(assessment, key)
     form = CommentForm(request.POST)
@@ -196,7 +196,7 @@ def add_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @require_POST
 def settle(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Record (or, with `reopen`, remove) the level the team agreed on for a question."""
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     _require_open(assessment)
     question = _get_question(assessment, key)
     if "reopen" in request.POST:
@@ -224,7 +224,7 @@ def settle(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 def discuss(request: HttpRequest, pk: int) -> HttpResponse:
     """The questions the team disagrees on, everyone's answers side by side, for a meeting."""
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     page = queries.questionnaire(assessment, request.user)
     rows = [
         row
@@ -240,7 +240,7 @@ def discuss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     _require_open(assessment)
     can_manage = access.can_manage(request.user, assessment.project.team)
     page = queries.questionnaire(assessment, request.user)

@@ -1,5 +1,6 @@
 """Who may see and manage what: every view asks here, so the rules live in one place."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
@@ -31,6 +32,11 @@ def role_in(user: User, team: Team) -> str | None:
 
 def can_manage(user: User, team: Team) -> bool:
     return role_in(user, team) == Membership.Role.MANAGER
+
+
+def team_members(team_id: int) -> QuerySet:
+    """The users of a team, by name: owners of tracked actions, respondents of demo history."""
+    return get_user_model().objects.filter(memberships__team_id=team_id).order_by("username")
 
 
 def get_team_for_user(user: User, slug: str) -> Team:

@@ -1,10 +1,13 @@
 """The portfolio dashboard: permissions, numbers, filters, sorting, scale and the member summary."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment import services
-from assessment.models import Answer, AssessmentResult
+from assessment.models import Answer, Assessment, AssessmentResult
 from projects.models import Project
 from tests import factories
 from tests.assessment.answering import HTMX, squeeze
@@ -98,11 +101,16 @@ def test_htmx_requests_get_the_portfolio_partial(client_for, bob, small_bank_das
 
 
 def test_stale_projects_are_flagged(client_for, bob, small_bank_dashboard):
-    response = client_for(bob).get(URL, {"bank": "tiny", "stale_days": "1"})
-    AssessmentResult.objects.update()  # nothing changes: staleness is read, not stored
+    strong = small_bank_dashboard["strong"].assessments.get()
+    Assessment.objects.filter(pk=strong.pk).update(submitted_at=timezone.now() - timedelta(days=10))
+    client = client_for(bob)
 
-    assert "stale" in response.text
-    assert "latest assessment older than 1 days" in response.text
+    everything = client.get(URL, {"bank": "tiny", "stale_days": "5"}).text
+    stale_only = client.get(URL, {"bank": "tiny", "stale_days": "5", "staleness": "stale"}).text
+
+    assert everything.count('<span class="badge bad">stale</span>') == 1
+    assert "latest assessment older than 5 days" in everything
+    assert "Strong model</a>" in stale_only and "Weak model</a>" not in stale_only
 
 
 def test_comparing_projects_draws_a_radar(client_for, bob, small_bank_dashboard):

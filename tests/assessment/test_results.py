@@ -70,7 +70,7 @@ def test_results_page_explains_the_computation(
     assert "How this is computed" in text
     assert "Computed over 3 of 3 questions" in text
     assert "Overall = Σ (category weight × score) ÷ 3 = 50.0" in text
-    assert "Weakest category" in text and "Code" in text
+    assert '<span class="kpi-value small">Code</span>' in text
     assert 'data-chart="radar-data"' in text and 'id="radar-data"' in text
 
 

@@ -54,7 +54,6 @@ def test_manager_creates_a_project_with_a_unique_slug(client_for, bob, project1)
     assert response["Location"] == created.get_absolute_url()
     assert created.team == project1.team
     assert created.slug == "query-ranker"
-    assert created.slug != project1.slug or project1.slug != "query-ranker"
 
 
 def test_project_slugs_never_collide(client_for, bob, team1):
