@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -34,6 +35,10 @@ class DraftOnlyMixin:
 
 class DraftOnlyInline(DraftOnlyMixin, admin.TabularInline):
     extra = 0
+    # Short text areas keep a row of the inline on one screen line.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+    }
 
     def has_add_permission(self, request, obj=None):
         return not self._frozen(obj) and super().has_add_permission(request, obj)
@@ -62,13 +67,6 @@ class QuestionBankAdmin(admin.ModelAdmin):
 class CategoryInline(DraftOnlyInline):
     model = Category
     fields = ["order", "key", "name", "weight", "description"]
-    extra = 0
-    show_change_link = False
-    formfield_overrides = {
-        Category._meta.get_field("description").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 40})
-        }
-    }
 
 
 @admin.register(BankVersion)
@@ -200,32 +198,21 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
         return actions
 
 
-class LevelInline(DraftOnlyInline):
+class QuestionPartInline(DraftOnlyInline):
+    """Levels and remediation steps: frozen with their question's version."""
+
+    def _version_of(self, obj):
+        return obj.version
+
+
+class LevelInline(QuestionPartInline):
     model = Level
     fields = ["value", "label", "description"]
-    extra = 0
-    formfield_overrides = {
-        Level._meta.get_field("description").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 60})
-        }
-    }
-
-    def _version_of(self, obj):
-        return obj.version
 
 
-class RemediationInline(DraftOnlyInline):
+class RemediationInline(QuestionPartInline):
     model = Remediation
     fields = ["to_value", "advice", "effort", "impact"]
-    extra = 0
-    formfield_overrides = {
-        Remediation._meta.get_field("advice").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 60})
-        }
-    }
-
-    def _version_of(self, obj):
-        return obj.version
 
 
 class QuestionAdminForm(forms.ModelForm):

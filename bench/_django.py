@@ -39,6 +39,24 @@ def parser(description: str, *, analyze: bool = False) -> argparse.ArgumentParse
     return parser
 
 
+def portfolio_arguments(
+    description: str, *, sizes: str, history: int, runs: int, unit: str
+) -> tuple[argparse.Namespace, list[int]]:
+    """Options shared by the portfolio benchmarks; returns the arguments and the sorted sizes."""
+    options = parser(description, analyze=True)
+    options.add_argument(
+        "--sizes", default=sizes, help=f"portfolio sizes, ascending (default {sizes})"
+    )
+    options.add_argument(
+        "--history", type=int, default=history, help=f"assessments per project ({history})"
+    )
+    options.add_argument(
+        "--runs", type=int, default=runs, help=f"timed {unit} per case (default {runs})"
+    )
+    args = options.parse_args()
+    return args, sorted(int(size) for size in args.sizes.split(","))
+
+
 def analyze() -> bool:
     """PostgreSQL: refresh the planner's statistics of the app's tables; returns whether it ran.
 

@@ -18,14 +18,9 @@ import _django
 
 
 def main() -> None:
-    parser = _django.parser(__doc__, analyze=True)
-    parser.add_argument(
-        "--sizes", default="50,200,500", help="portfolio sizes, ascending (default 50,200,500)"
+    args, sizes = _django.portfolio_arguments(
+        __doc__, sizes="50,200,500", history=2, runs=3, unit="renders"
     )
-    parser.add_argument("--history", type=int, default=2, help="assessments per project (2)")
-    parser.add_argument("--runs", type=int, default=3, help="timed renders per case (default 3)")
-    args = parser.parse_args()
-    sizes = sorted(int(s) for s in args.sizes.split(","))
 
     print(_django.setup("reports", args.database_url))
 
@@ -40,7 +35,7 @@ def main() -> None:
 
     base = len(demo.PROJECTS)
     if sizes[0] < base:
-        parser.error(f"the smallest size must be at least {base}, the demo's own projects")
+        raise SystemExit(f"the smallest size must be at least {base}, the demo's own projects")
 
     def pages(pdf: bytes) -> int:
         return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
