@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assessment import results, services
-from assessment.models import Answer, Assessment, BankVersion, TrackedAction
+from assessment import queries, results, services
+from assessment.models import Answer, Assessment, TrackedAction
 from projects import access
 from projects.models import Project, Team
 
@@ -20,12 +20,7 @@ IN_PROGRESS_TITLE = "Q4 2026 review"
 def seed_in_progress_assessment() -> Assessment | None:
     """Answer part of the default bank for the query ranker as alice and bob; skip if present."""
     project = Project.objects.filter(slug="query-ranker").first()
-    version = (
-        BankVersion.objects.published()
-        .filter(bank__slug="ml-technical-debt")
-        .order_by("-number")
-        .first()
-    )
+    version = queries.latest_published()
     if project is None or version is None:
         return None
     if project.assessments.filter(title=IN_PROGRESS_TITLE).exists():
@@ -61,15 +56,6 @@ def seed_in_progress_assessment() -> Assessment | None:
     return assessment
 
 
-def _latest_maturity_version() -> BankVersion | None:
-    return (
-        BankVersion.objects.published()
-        .filter(bank__slug="ml-technical-debt")
-        .order_by("-number")
-        .first()
-    )
-
-
 def seed_history(
     project: Project, *, assessments: int, rng: random.Random, ends_days_ago: int = 35
 ) -> int:
@@ -80,7 +66,7 @@ def seed_history(
     respondent reports it give or take a level. Answers go in by bulk insert, then the real submit
     service scores and stores each result, so the history is what the app itself would compute.
     """
-    version = _latest_maturity_version()
+    version = queries.latest_published()
     if version is None or project.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
         return 0
     respondents = list(access.team_members(project.team_id))

@@ -21,16 +21,30 @@ from assessment.models import (
 )
 from projects.models import Project
 
+DEFAULT_BANK = "ml-technical-debt"
+
+
+def latest_published(slug: str = DEFAULT_BANK) -> BankVersion | None:
+    """The newest published version of a bank: what new assessments use."""
+    return BankVersion.objects.published().filter(bank__slug=slug).order_by("-number").first()
+
+
+def latest_published_versions() -> list[BankVersion]:
+    """The newest published version of every bank, by bank name: the choices to start with."""
+    latest: dict[int, BankVersion] = {}
+    for version in (
+        BankVersion.objects.published().select_related("bank").order_by("bank__name", "-number")
+    ):
+        latest.setdefault(version.bank_id, version)
+    return list(latest.values())
+
 
 def version_to_export(*, slug: str, number: int | None = None) -> BankVersion | None:
     """The requested version, else the latest published, else the latest of any status."""
     versions = BankVersion.objects.filter(bank__slug=slug).select_related("bank")
     if number is not None:
         return versions.filter(number=number).first()
-    return (
-        versions.filter(status=BankVersion.Status.PUBLISHED).order_by("-number").first()
-        or versions.order_by("-number").first()
-    )
+    return latest_published(slug) or versions.order_by("-number").first()
 
 
 def versions_with_content(*levels_and_more: str) -> "models.QuerySet[BankVersion]":
@@ -328,14 +342,9 @@ def progress_by_assessment(assessments: list[Assessment]) -> dict[int, consensus
     return result
 
 
-DEFAULT_BANK = "ml-technical-debt"
-
-
 def default_bank_categories() -> tuple[list[tuple[str, str]], list[Decimal]]:
     """Category keys and names and the scale of the latest published default bank, for targets."""
-    version = (
-        BankVersion.objects.published().filter(bank__slug=DEFAULT_BANK).order_by("-number").first()
-    )
+    version = latest_published()
     if version is None:
         return [], []
     categories = list(version.categories.order_by("order").values_list("key", "name"))

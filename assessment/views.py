@@ -56,26 +56,18 @@ def _question_url(assessment: Assessment, key: str) -> str:
 @require_http_methods(["GET", "POST"])
 def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
     project = access.get_project_for_user(request.user, slug)
-    versions = (
-        BankVersion.objects.published()
-        .select_related("bank")
-        .order_by("bank__name", "-number")
-        .distinct()
-    )
-    latest = {}
-    for version in versions:
-        latest.setdefault(version.bank_id, version)
+    latest = queries.latest_published_versions()
     has_previous = project.assessments.filter(status=Assessment.Status.SUBMITTED).exists()
     form = StartAssessmentForm(
         request.POST or None,
-        versions=BankVersion.objects.filter(pk__in=[v.pk for v in latest.values()]),
+        versions=BankVersion.objects.filter(pk__in=[v.pk for v in latest]),
         can_carry_over=has_previous,
         initial={
             "title": _("%(project)s assessment") % {"project": project.name},
             "carry_over": has_previous,
             "version": next(
-                (v for v in latest.values() if v.bank.slug == "ml-technical-debt"),
-                next(iter(latest.values()), None),
+                (v for v in latest if v.bank.slug == queries.DEFAULT_BANK),
+                latest[0] if latest else None,
             ),
         },
     )
