@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class AssessmentConfig(AppConfig):
     name = "assessment"
-    verbose_name = "Question banks and assessments"
+    verbose_name = "Assessments"

@@ -171,3 +171,39 @@ def trends(
             yaxis={"range": [0, 100], "title": {"text": "Score"}}, hovermode="x unified"
         ),
     }
+
+
+def result_figures(categories: Sequence) -> dict[str, dict]:
+    """The results page's and the audit report's figures, from the page's category rows."""
+    names = [row.result.name for row in categories]
+    scores = [row.result.score for row in categories]
+    return {
+        "radar": radar(names, scores, [row.target for row in categories]),
+        "bars": delta_bars(names, scores, [row.previous for row in categories]),
+    }
+
+
+def portfolio_figures(data, heatmap_rows: Sequence) -> dict[str, dict]:
+    """The dashboard's and the portfolio report's figures, from one portfolio read."""
+    names = [name for _, name in data.categories]
+    keys = data.category_keys
+    distribution = data.distribution()
+    return {
+        "heatmap": heatmap(
+            [row.project.name for row in heatmap_rows],
+            names,
+            [[row.scores.get(key) for key in keys] for row in heatmap_rows],
+        ),
+        "distribution": level_distribution(
+            names, [distribution[key] for key in keys], data.level_names
+        ),
+        "radar": radar_compare(
+            names, {row.project.name: [row.scores.get(k) for k in keys] for row in data.compared}
+        ),
+        "trends": trends(
+            {
+                name: [(when.date().isoformat(), value) for when, value in points]
+                for name, points in data.trends.items()
+            }
+        ),
+    }

@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assessment import queries, results, services
+from assessment import access, services
 from assessment.models import Answer, Assessment, TrackedAction
-from projects import access
+from assessment.results import queries as results
+from banks import queries as bank_queries
 from projects.models import Project, Team
 
 IN_PROGRESS_TITLE = "Q4 2026 review"
@@ -20,7 +21,7 @@ IN_PROGRESS_TITLE = "Q4 2026 review"
 def seed_in_progress_assessment() -> Assessment | None:
     """Answer part of the default bank for the query ranker as alice and bob; skip if present."""
     project = Project.objects.filter(slug="query-ranker").first()
-    version = queries.latest_published()
+    version = bank_queries.latest_published()
     if project is None or version is None:
         return None
     if project.assessments.filter(title=IN_PROGRESS_TITLE).exists():
@@ -66,7 +67,7 @@ def seed_history(
     respondent reports it give or take a level. Answers go in by bulk insert, then the real submit
     service scores and stores each result, so the history is what the app itself would compute.
     """
-    version = queries.latest_published()
+    version = bank_queries.latest_published()
     if version is None or project.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
         return 0
     respondents = list(access.team_members(project.team_id))

@@ -1,73 +1,27 @@
-"""Writes: publish bank versions, start, answer, discuss and submit assessments."""
+"""Writes: start, answer, discuss and submit assessments; track the plan's actions."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
-from assessment import banks, consensus, planning, queries, scoring
+from assessment import consensus, planning, queries, scoring
 from assessment.models import (
     Answer,
     AnswerChange,
     Assessment,
     AssessmentResult,
-    BankVersion,
-    Category,
     CategoryResult,
     Comment,
-    Question,
     QuestionResult,
     Settlement,
     SubmittedAssessmentError,
     TrackedAction,
 )
+from banks.models import BankVersion, Category, Question
+from banks.queries import scale_of
 from projects.models import Project
-
-
-@transaction.atomic
-def publish_version(*, version: BankVersion) -> BankVersion:
-    """Validate a draft and publish it; raises BankFileError with every problem found."""
-    version = BankVersion.objects.select_for_update().get(pk=version.pk)
-    if not version.is_draft:
-        raise banks.BankFileError([f"version {version.number} is already {version.status}"])
-    errors = banks.validate(banks.version_to_data(banks.version_for_export(version.pk)))
-    if errors:
-        raise banks.BankFileError(errors)
-    version.status = BankVersion.Status.PUBLISHED
-    version.published_at = timezone.now()
-    version.save(update_fields=["status", "published_at"])
-    return version
-
-
-@transaction.atomic
-def retire_version(*, version: BankVersion) -> BankVersion:
-    """Hide a published version from new assessments; past results keep pointing at it."""
-    version = BankVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != BankVersion.Status.PUBLISHED:
-        raise banks.BankFileError(
-            [f"only a published version can be retired, not a {version.status}"]
-        )
-    version.status = BankVersion.Status.RETIRED
-    version.save(update_fields=["status"])
-    return version
-
-
-@transaction.atomic
-def new_draft_from(*, version: BankVersion) -> BankVersion:
-    """Copy a version whole into a new draft numbered after the bank's latest version."""
-    data = banks.version_to_data(banks.version_for_export(version.pk))
-    latest = BankVersion.objects.filter(bank_id=version.bank_id).aggregate(n=Max("number"))["n"]
-    data.update(
-        version=latest + 1,
-        status=BankVersion.Status.DRAFT,
-        changelog=f"Draft from version {version.number}.",
-    )
-    return banks.import_data(data)
-
-
-# --- assessments ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -181,8 +135,8 @@ def _carried_answers(previous: Assessment, assessment: Assessment, respondent) -
         s.question.key: queries.settled_of(s)
         for s in previous.settlements.select_related("question")
     }
-    old_scale = queries.scale_of(previous.version)
-    new_scale = queries.scale_of(assessment.version)
+    old_scale = scale_of(previous.version)
+    new_scale = scale_of(assessment.version)
     carried = []
     for question in assessment.version.questions.all():
         answers = old_answers.get(question.key, [])
@@ -262,7 +216,7 @@ def _store_result(
     card = scoring.score(
         scoring.BankInput(
             method=version.scoring_method,
-            scale=queries.scale_of(version),
+            scale=scale_of(version),
             categories=[scoring.CategoryInput(c.key, c.name, c.weight) for c in categories],
             questions=[
                 scoring.QuestionInput(

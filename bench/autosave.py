@@ -34,11 +34,14 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from assessment import banks, queries, services
-    from assessment.models import Answer, BankVersion
+    from assessment import services
+    from assessment.models import Answer
+    from banks import files
+    from banks import queries as bank_queries
+    from banks.models import BankVersion
     from projects.models import Membership, Project, Team
 
-    banks.load_shipped_banks()
+    files.load_shipped_banks()
     version = (
         BankVersion.objects.published()
         .filter(bank__slug="ml-technical-debt")
@@ -49,7 +52,7 @@ def main() -> None:
         version.questions.order_by("category__order", "order").values_list("key", flat=True)
     )
     ids = dict(version.questions.values_list("key", "pk"))
-    scale = queries.scale_of(version)
+    scale = bank_queries.scale_of(version)
     choices = [f"{value.normalize():f}" for value in scale]
 
     team = Team.objects.create(name="Bench team", slug="bench-team")

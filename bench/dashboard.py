@@ -48,7 +48,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from assessment import portfolio
+    from assessment.dashboard import queries as portfolio
     from assessment.models import Assessment
     from projects import demo
     from projects.models import Project

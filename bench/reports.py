@@ -28,8 +28,9 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from assessment import portfolio, reports
+    from assessment.dashboard import queries as portfolio
     from assessment.models import Assessment
+    from assessment.reports import pdf as reports
     from projects import demo
     from projects.models import Project
 

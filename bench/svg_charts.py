@@ -11,7 +11,8 @@ from pathlib import Path
 # charts.py and svg_charts.py import nothing from Django: no settings needed, only the repo root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assessment import charts, svg_charts  # noqa: E402
+from assessment import charts
+from assessment.reports import svg_charts  # noqa: E402
 
 CATEGORIES = ["Data", "Code", "Feedback loops", "Configuration", "Operations", "Skills and culture"]
 LEVELS = ["Initial", "Managed", "Defined", "Measured", "Optimising"]

@@ -30,5 +30,5 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("assessment.urls")),
-    path("", include("projects.urls")),
+    path("", include("assessment.project_pages.urls")),
 ]

@@ -3,10 +3,12 @@
 import pytest
 from django.conf import settings
 
-from assessment import banks, services
+from assessment import services
+from banks import files
+from banks import services as bank_services
 from projects.models import Membership
 from tests import factories
-from tests.assessment.bank_data import small_bank
+from tests.banks.bank_data import small_bank
 
 
 def pytest_report_header(config):
@@ -74,17 +76,17 @@ def client_for(client):
 @pytest.fixture
 def draft(db):
     """A draft version of the small test bank."""
-    return banks.import_data(small_bank())
+    return files.import_data(small_bank())
 
 
 @pytest.fixture
 def published(draft):
-    return services.publish_version(version=draft)
+    return bank_services.publish_version(version=draft)
 
 
 @pytest.fixture
 def shipped_banks(db):
-    return {version.bank.slug: version for version in banks.load_shipped_banks()}
+    return {version.bank.slug: version for version in files.load_shipped_banks()}
 
 
 @pytest.fixture

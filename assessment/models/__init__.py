@@ -1,4 +1,4 @@
-"""Question banks and the assessments answered against them."""
+"""Assessments, their answers, stored results, tracked actions and report jobs."""
 
 from assessment.models.answers import (
     Answer,
@@ -7,15 +7,6 @@ from assessment.models.answers import (
     Comment,
     Settlement,
     SubmittedAssessmentError,
-)
-from assessment.models.bank import (
-    BankVersion,
-    Category,
-    Level,
-    PublishedVersionError,
-    Question,
-    QuestionBank,
-    Remediation,
 )
 from assessment.models.reports import ReportJob
 from assessment.models.results import (
@@ -34,14 +25,7 @@ __all__ = [
     "Answer",
     "AnswerChange",
     "Assessment",
-    "BankVersion",
-    "Category",
     "Comment",
-    "Level",
-    "PublishedVersionError",
-    "Question",
-    "QuestionBank",
-    "Remediation",
     "Settlement",
     "SubmittedAssessmentError",
 ]

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models.bank import BankVersion, Question
+from banks.models import BankVersion, Question
 from projects.models import Project
 
 

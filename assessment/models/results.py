@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models.answers import Assessment
-from assessment.models.bank import BankVersion
+from banks.models import BankVersion
 from projects.models import Project
 
 

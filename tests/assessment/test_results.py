@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 
 from assessment import scoring, services
-from assessment.models import AssessmentResult, Category, Question, TrackedAction
+from assessment.models import AssessmentResult, TrackedAction
+from banks import services as bank_services
+from banks.models import Category, Question
 from tests.assessment.answering import HTMX, post_answer, squeeze
 
 
@@ -40,16 +42,16 @@ def test_submit_stores_the_result_computed_by_hand(submitted):
 def test_later_bank_edits_and_formula_changes_leave_a_past_result_alone(
     client_for, alice, submitted, published, monkeypatch
 ):
-    draft = services.new_draft_from(version=published)
+    draft = bank_services.new_draft_from(version=published)
     Question.objects.filter(version=draft).update(weight=9)
     Category.objects.filter(version=draft).update(weight=5)
-    services.publish_version(version=draft)
+    bank_services.publish_version(version=draft)
     monkeypatch.setattr(scoring, "_score_maturity", lambda bank: pytest.fail("re-scored"))
     client = client_for(alice)
 
     page = client.get(reverse("assessment:results", args=[submitted.pk]))
     exported = json.loads(
-        client.get(reverse("assessment:results_export", args=[submitted.pk, "json"])).content
+        client.get(reverse("assessment:results_export", args=[submitted.pk, "json"])).getvalue()
     )
 
     assert "50.0" in page.text
@@ -169,10 +171,10 @@ def test_history_compare_and_exports(client_for, alice, bob, submitted, publishe
     assert 'id="trend-data"' in history.text
     assert "+33.3" in history.text  # 50.0 → 83.3
     assert compare.text.count('class="up"') == 2
-    rows = list(csv.reader(io.StringIO(results_csv.content.decode())))
+    rows = list(csv.reader(io.StringIO(results_csv.getvalue().decode())))
     assert rows[0][:4] == ["kind", "key", "name", "score"]
     assert rows[1][3] == "83.3"
-    plan = json.loads(plan_json.content)
+    plan = json.loads(plan_json.getvalue())
     assert plan["schema"] == "paydown.plan/1"
     assert [a["question"] for a in plan["actions"]] == ["data-b", "code-a"]
 

@@ -7,7 +7,8 @@ from decimal import Decimal as D
 import matplotlib
 import pytest
 
-from assessment import charts, svg_charts
+from assessment import charts
+from assessment.reports import svg_charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 CATEGORIES = ["Data", "Code", "Feedback loops", "Configuration", "Operations", "Skills & culture"]

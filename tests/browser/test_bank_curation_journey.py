@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from assessment.models import BankVersion, Question
+from banks.models import BankVersion, Question
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -13,7 +13,7 @@ def test_staff_drafts_edits_previews_and_publishes_a_bank_version(page, admin_us
     v1 = shipped_banks["ml-technical-debt"]
     log_in(page, "admin")
 
-    page.goto(f"/admin/assessment/bankversion/{v1.pk}/change/")
+    page.goto(f"/admin/banks/bankversion/{v1.pk}/change/")
     page.get_by_role("button", name="New draft from this version").click()
     page.wait_for_url("**/change/")
     expect(page.get_by_text("Created ML technical debt v2 (Draft)")).to_be_visible()
@@ -33,7 +33,7 @@ def test_staff_drafts_edits_previews_and_publishes_a_bank_version(page, admin_us
     ).to_be_visible()
     assert page.console_problems == []
 
-    page.goto(f"/admin/assessment/bankversion/{draft.pk}/change/")
+    page.goto(f"/admin/banks/bankversion/{draft.pk}/change/")
     page.get_by_role("button", name="Validate and publish").click()
     expect(page.get_by_text("Published ML technical debt v2")).to_be_visible()
     draft.refresh_from_db()

@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from assessment import queries
-from assessment.models import Answer, Assessment, BankVersion
+from assessment.models import Answer, Assessment
+from banks.models import BankVersion
 from projects.models import Membership, Project, Team
 
 

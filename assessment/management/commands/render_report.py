@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment import reports
 from assessment.models import Assessment
+from assessment.reports import pdf
 
 
 class Command(BaseCommand):
@@ -21,5 +21,5 @@ class Command(BaseCommand):
         )
         if assessment is None:
             raise CommandError(f"No submitted assessment {assessment_id}.")
-        output.write_bytes(reports.assessment_report_pdf(assessment))
+        output.write_bytes(pdf.assessment_report_pdf(assessment))
         self.stdout.write(self.style.SUCCESS(f"Wrote {output} ({output.stat().st_size:,} bytes)."))

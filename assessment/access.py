@@ -1,0 +1,136 @@
+"""Who may see and change what: the one door every view goes through to load an object.
+
+Everything is built on `visible_projects()`: an object is visible when its project is. A lookup
+that misses answers 404 whether the object does not exist or belongs to another team, so ids leak
+nothing. Manager-only actions answer 403 to members of the team (they can see the page exists).
+No other module filters by membership.
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from assessment.models import Assessment, ReportJob, TrackedAction
+from banks import queries as bank_queries
+from banks.models import BankVersion, Question
+from projects.models import Membership, Project, Team
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def visible_teams(user: User) -> QuerySet[Team]:
+    """Teams whose projects the user may see: their own, or all for staff."""
+    if user.is_staff:
+        return Team.objects.all()
+    return Team.objects.filter(memberships__user=user)
+
+
+def visible_projects(user: User) -> QuerySet[Project]:
+    if user.is_staff:
+        return Project.objects.all()
+    return Project.objects.filter(team__memberships__user=user)
+
+
+def role_in(user: User, team: Team) -> str | None:
+    """The user's role in the team, or None; staff count as managers everywhere."""
+    if user.is_staff:
+        return Membership.Role.MANAGER
+    return Membership.objects.filter(team=team, user=user).values_list("role", flat=True).first()
+
+
+def roles_by_team(user: User) -> defaultdict[int, str]:
+    """The user's role per team id, in one query; staff are managers of every team."""
+    if user.is_staff:
+        return defaultdict(lambda: Membership.Role.MANAGER)
+    memberships = Membership.objects.filter(user=user).values_list("team_id", "role")
+    return defaultdict(lambda: None, memberships)
+
+
+def can_manage(user: User, team: Team) -> bool:
+    return role_in(user, team) == Membership.Role.MANAGER
+
+
+def require_manager(user: User, team: Team, message: str) -> None:
+    if not can_manage(user, team):
+        raise PermissionDenied(message)
+
+
+def team_members(team_id: int) -> QuerySet:
+    """The users of a team, by name: owners of tracked actions, respondents of demo history."""
+    return get_user_model().objects.filter(memberships__team_id=team_id).order_by("username")
+
+
+def managed_teams(user: User) -> list[Team]:
+    """Teams whose dashboard the user may open: all for staff, else the ones they manage."""
+    teams = Team.objects.order_by("name")
+    if user.is_staff:
+        return list(teams)
+    return list(teams.filter(memberships__user=user, memberships__role=Membership.Role.MANAGER))
+
+
+def get_managed_teams(user: User) -> list[Team]:
+    """The managed teams for portfolio reports and exports; 403 for someone who manages none."""
+    teams = managed_teams(user)
+    if not teams:
+        raise PermissionDenied(_("Portfolio reports and exports are for the teams' managers."))
+    return teams
+
+
+def get_team_for_user(user: User, slug: str) -> Team:
+    return get_object_or_404(visible_teams(user), slug=slug)
+
+
+def get_project_for_user(user: User, slug: str) -> Project:
+    return get_object_or_404(visible_projects(user).select_related("team"), slug=slug)
+
+
+def get_assessment_for_user(user: User, pk: int) -> Assessment:
+    """The assessment with its project, team, version and bank: one query."""
+    assessments = Assessment.objects.select_related("project__team", "version__bank")
+    return get_object_or_404(assessments.filter(project__in=visible_projects(user)), pk=pk)
+
+
+def get_open_assessment_for_user(user: User, pk: int) -> Assessment:
+    """Answers, comments, settlements and submit change only an open assessment."""
+    assessment = get_assessment_for_user(user, pk)
+    if not assessment.is_open:
+        raise PermissionDenied(_("This assessment is submitted; its answers can no longer change."))
+    return assessment
+
+
+def get_submitted_assessment_for_user(user: User, pk: int) -> Assessment:
+    """Results, plans, exports and reports exist only once an assessment is submitted."""
+    assessment = get_assessment_for_user(user, pk)
+    if assessment.is_open:
+        raise Http404(_("This assessment has no results until it is submitted."))
+    return assessment
+
+
+def get_question_of_assessment(assessment: Assessment, key: str) -> Question:
+    """A question of the assessment's own bank version; a key of any other version is a 404."""
+    return get_object_or_404(Question, version_id=assessment.version_id, key=key)
+
+
+def get_tracked_action_for_user(user: User, slug: str, action_id: int) -> TrackedAction:
+    project = get_project_for_user(user, slug)
+    return get_object_or_404(project.actions.select_related("project__team"), pk=action_id)
+
+
+def get_report_job_for_user(user: User, job_id: int) -> ReportJob:
+    """Report jobs belong to the user who asked for them; everyone else gets 404."""
+    return get_object_or_404(ReportJob.objects.defer("pdf"), pk=job_id, requested_by_id=user.pk)
+
+
+def get_version_for_preview(user: User, slug: str, number: int) -> BankVersion:
+    """A bank version's preview, for staff who curate banks; 404 for everyone else."""
+    if not user.is_staff:
+        raise Http404
+    # Categories, questions and levels in bank order: four queries.
+    versions = bank_queries.versions_with_content("levels")
+    return get_object_or_404(versions, bank__slug=slug, number=number)

@@ -1,0 +1,55 @@
+"""The portfolio dashboard: managers compare their teams' projects, staff all of them."""
+
+import io
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from assessment import access, charts, exports
+from assessment.dashboard import queries
+from assessment.dashboard.forms import read_filters
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    teams = access.managed_teams(request.user)
+    if not teams:
+        return _member_summary(request)
+    form, filters = read_filters(request.GET, teams)
+    data = queries.build(teams, filters)
+    context = {
+        "form": form,
+        "data": data,
+        **charts.portfolio_figures(data, data.page_rows[: queries.HEATMAP_ROWS]),
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    template = "dashboard/dashboard.html#portfolio" if request.htmx else "dashboard/dashboard.html"
+    return render(request, template, context, status=status)
+
+
+def _member_summary(request: HttpRequest) -> HttpResponse:
+    """Members who manage no team see their own projects' latest results, nothing else."""
+    teams = list(access.visible_teams(request.user).order_by("name"))
+    data = queries.build(teams, queries.Filters(sort="name", stale_days=settings.STALE_AFTER_DAYS))
+    return render(request, "dashboard/dashboard_member.html", {"data": data})
+
+
+def portfolio_export(request: HttpRequest, fmt: str) -> FileResponse:
+    teams = access.get_managed_teams(request.user)
+    _form, filters = read_filters(request.GET, teams)
+    data = queries.build(teams, filters)
+    rows = queries.export_rows(data)
+    if fmt == "json":
+        body = exports.canonical_json(
+            {"schema": "paydown.portfolio/1", "filters": data.filters.to_dict(), "projects": rows}
+        )
+        content_type = "application/json"
+    else:
+        body = queries.export_csv(data, rows)
+        content_type = "text/csv; charset=utf-8"
+    return FileResponse(
+        io.BytesIO(body.encode()),
+        as_attachment=True,
+        filename=f"paydown-portfolio.{fmt}",
+        content_type=content_type,
+    )

@@ -1,0 +1,143 @@
+"""Forms for starting and answering an assessment, commenting and settling a disagreement."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from assessment.models import Answer
+from assessment.services import AnswerInput
+from banks.models import BankVersion
+
+NOT_APPLICABLE = "na"
+MAX_LINKS = 20
+
+
+class AnswerForm(forms.Form):
+    """One respondent's answer to one question, as posted by the questionnaire (with or without JS)."""
+
+    choice = forms.CharField(required=False, max_length=10)
+    na_reason = forms.ChoiceField(
+        label=_("Why does it not apply?"),
+        choices=[("", _("Choose a reason…")), *Answer.NotApplicableReason.choices],
+        required=False,
+    )
+    na_detail = forms.CharField(label=_("Details"), required=False, max_length=300)
+    notes = forms.CharField(
+        label=_("Notes and evidence"), required=False, max_length=5000, strip=False
+    )
+    links = forms.CharField(
+        label=_("Evidence links"),
+        required=False,
+        max_length=4000,
+        help_text=_("One URL per line: a dashboard, a runbook, a pull request."),
+    )
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args, scale: list[Decimal], allow_na: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scale = scale
+        self.allow_na = allow_na
+
+    def clean_choice(self) -> Decimal | str | None:
+        choice = self.cleaned_data["choice"].strip()
+        if not choice:
+            return None
+        if choice == NOT_APPLICABLE:
+            if not self.allow_na:
+                raise forms.ValidationError(_("This question must be answered for every system."))
+            return NOT_APPLICABLE
+        try:
+            value = Decimal(choice)
+        except InvalidOperation:
+            value = None
+        if value is None or value not in self.scale:
+            raise forms.ValidationError(_("That is not one of this question's levels."))
+        return value
+
+    def clean_links(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        if len(lines) > MAX_LINKS:
+            raise forms.ValidationError(_("At most %(n)d links.") % {"n": MAX_LINKS})
+        validate = URLValidator(schemes=["http", "https"])
+        for line in lines:
+            try:
+                validate(line)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(link)s” is not a web address (http:// or https://).") % {"link": line}
+                ) from None
+        return "\n".join(lines)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("choice") == NOT_APPLICABLE:
+            if not data.get("na_reason"):
+                self.add_error(
+                    "na_reason", _("Say why it does not apply, to save “not applicable”.")
+                )
+            elif data["na_reason"] == Answer.NotApplicableReason.OTHER and not data.get(
+                "na_detail"
+            ):
+                self.add_error("na_detail", _("Describe the reason in a few words."))
+        return data
+
+    def to_input(self) -> AnswerInput:
+        data = self.cleaned_data
+        not_applicable = data["choice"] == NOT_APPLICABLE
+        return AnswerInput(
+            value=None if not_applicable else data["choice"],
+            not_applicable=not_applicable,
+            na_reason=data["na_reason"] if not_applicable else "",
+            na_detail=data["na_detail"] if not_applicable else "",
+            notes=data["notes"],
+            links=data["links"],
+            confirm=data["confirm"],
+        )
+
+    def first_error(self) -> str:
+        return next(iter(self.errors.values()))[0]
+
+
+class StartAssessmentForm(forms.Form):
+    version = forms.ModelChoiceField(
+        label=_("Question bank"),
+        queryset=BankVersion.objects.none(),
+        empty_label=None,
+        help_text=_("The latest published version of each bank."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    carry_over = forms.BooleanField(
+        label=_("Start from the previous assessment's answers"),
+        required=False,
+        help_text=_(
+            "Its team answers and evidence are copied by question and marked “carried over” "
+            "until someone confirms or changes them."
+        ),
+    )
+
+    def __init__(self, *args, versions, can_carry_over: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = lambda v: f"{v.bank.name} (v{v.number})"
+        if not can_carry_over:
+            del self.fields["carry_over"]
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SettleForm(forms.Form):
+    choice = forms.CharField(max_length=10)
+    note = forms.CharField(label=_("Why the team agreed on this"), required=False, max_length=500)
+
+    def __init__(self, *args, scale: list[Decimal], allow_na: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scale = scale
+        self.allow_na = allow_na
+
+    clean_choice = AnswerForm.clean_choice

@@ -1,0 +1,214 @@
+"""Answering pages: start an assessment, the questionnaire and its autosave, discussion, submit."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessment import access, consensus, services
+from assessment import queries as team_queries
+from assessment.models import Answer, Assessment
+from assessment.questionnaire import queries
+from assessment.questionnaire.forms import (
+    AnswerForm,
+    CommentForm,
+    SettleForm,
+    StartAssessmentForm,
+)
+from banks import queries as bank_queries
+from banks.models import BankVersion
+
+
+def bank_preview(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A bank version exactly as respondents will see the questionnaire; staff only."""
+    version = access.get_version_for_preview(request.user, slug, number)
+    categories = list(version.categories.all())
+    question_count = sum(len(category.questions.all()) for category in categories)
+    context = {"version": version, "categories": categories, "question_count": question_count}
+    return render(request, "questionnaire/bank_preview.html", context)
+
+
+def _question_url(assessment: Assessment, key: str) -> str:
+    return f"{assessment.get_absolute_url()}#question-{key}"
+
+
+def _discuss_url(assessment: Assessment, key: str) -> str:
+    return reverse("assessment:discuss", args=[assessment.pk]) + f"#question-{key}"
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
+    project = access.get_project_for_user(request.user, slug)
+    latest = bank_queries.latest_published_versions()
+    has_previous = project.assessments.filter(status=Assessment.Status.SUBMITTED).exists()
+    form = StartAssessmentForm(
+        request.POST or None,
+        versions=BankVersion.objects.filter(pk__in=[v.pk for v in latest]),
+        can_carry_over=has_previous,
+        initial={
+            "title": _("%(project)s assessment") % {"project": project.name},
+            "carry_over": has_previous,
+            "version": next(
+                (v for v in latest if v.bank.slug == bank_queries.DEFAULT_BANK),
+                latest[0] if latest else None,
+            ),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        assessment = services.start_assessment(
+            project=project,
+            version=form.cleaned_data["version"],
+            started_by=request.user,
+            title=form.cleaned_data["title"],
+            carry_over=form.cleaned_data.get("carry_over", False),
+        )
+        return redirect(assessment)
+    return render(request, "questionnaire/start.html", {"project": project, "form": form})
+
+
+def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.get_assessment_for_user(request.user, pk)
+    page = queries.questionnaire(assessment, request.user)
+    context = {
+        "page": page,
+        "assessment": assessment,
+        "progress": page.progress,
+        "nav_items": page.nav_items,
+        "editable": assessment.is_open,
+        "na_reasons": Answer.NotApplicableReason.choices,
+    }
+    return render(request, "questionnaire/questionnaire.html", context)
+
+
+@require_POST
+def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Autosave (htmx) or plain form post of one respondent's answer to one question."""
+    assessment = access.get_open_assessment_for_user(request.user, pk)
+    team = team_queries.team_answers(assessment)
+    question = team.questions.get(key)
+    if question is None:
+        raise Http404(_("No such question in this assessment's bank version."))
+    form = AnswerForm(
+        request.POST, scale=bank_queries.scale_of(assessment.version), allow_na=question.allow_na
+    )
+    if not form.is_valid():
+        if request.htmx:
+            context = {"question_key": key, "error": form.first_error()}
+            return render(request, "questionnaire/_answer_status.html", context, status=422)
+        messages.error(request, _("Not saved: %(error)s") % {"error": form.first_error()})
+        return redirect(_question_url(assessment, key))
+
+    username = request.user.get_username()
+    answer = form.to_input()
+    confirmed = services.record_answer(
+        assessment=assessment,
+        question_id=question.id,
+        respondent=request.user,
+        answer=answer,
+        previous=team.mine(question.id, username),
+    )
+    if not request.htmx:
+        messages.success(request, _("Answer saved."))
+        return redirect(_question_url(assessment, key))
+    status = team_queries.answer_status_after_save(
+        assessment,
+        team,
+        question=question,
+        respondent=request.user,
+        saved=consensus.Response(username, answer.value, answer.not_applicable),
+        confirmed=confirmed,
+    )
+    context = {"status": status, "saved": True, "assessment": assessment}
+    return render(request, "questionnaire/_answer_saved.html", context)
+
+
+@require_POST
+def add_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    assessment = access.get_open_assessment_for_user(request.user, pk)
+    question = access.get_question_of_assessment(assessment, key)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(
+            assessment=assessment,
+            question_id=question.pk,
+            author=request.user,
+            text=form.cleaned_data["text"],
+        )
+    elif not request.htmx:
+        messages.error(request, _("Write a comment of at most 2,000 characters."))
+    if request.htmx:
+        context = {
+            "assessment": assessment,
+            "question": question,
+            "comments": queries.comments_on(assessment, question),
+            "form": form,
+        }
+        status = 200 if form.is_valid() else 422
+        return render(request, "questionnaire/_comments.html", context, status=status)
+    if request.POST.get("next_page") == "discuss":
+        return redirect(_discuss_url(assessment, key))
+    return redirect(_question_url(assessment, key))
+
+
+@require_POST
+def settle(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Record (or, with `reopen`, remove) the level the team agreed on for a question."""
+    assessment = access.get_open_assessment_for_user(request.user, pk)
+    question = access.get_question_of_assessment(assessment, key)
+    if "reopen" in request.POST:
+        services.reopen_question(assessment=assessment, question_id=question.pk)
+        messages.success(request, _("Reopened: the median of the answers counts again."))
+        return redirect(_discuss_url(assessment, key))
+    form = SettleForm(
+        request.POST, scale=bank_queries.scale_of(assessment.version), allow_na=question.allow_na
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the question's levels to settle on."))
+    else:
+        choice = form.cleaned_data["choice"]
+        services.settle_question(
+            assessment=assessment,
+            question_id=question.pk,
+            by=request.user,
+            value=None if choice == "na" else choice,
+            not_applicable=choice == "na",
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Settled. The team's answer is recorded."))
+    return redirect(_discuss_url(assessment, key))
+
+
+def discuss(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questions the team disagrees on, everyone's answers side by side, for a meeting."""
+    assessment = access.get_assessment_for_user(request.user, pk)
+    page = queries.discussion(assessment, request.user)
+    return render(request, "questionnaire/discuss.html", {"assessment": assessment, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.get_open_assessment_for_user(request.user, pk)
+    can_manage = access.can_manage(request.user, assessment.project.team)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.submit_assessment(
+                assessment=assessment,
+                by=request.user,
+                allow_unanswered=can_manage and request.POST.get("confirm_unanswered") == "yes",
+            )
+        except services.IncompleteAssessmentError as error:
+            messages.error(
+                request,
+                _("%(count)d question(s) still need an answer or “not applicable”.")
+                % {"count": len(error.unanswered)},
+            )
+            status = 400
+        else:
+            messages.success(request, _("Submitted. The answers are now read-only."))
+            return redirect("assessment:results", pk=assessment.pk)
+    page = queries.questionnaire(assessment, request.user)
+    context = {"assessment": assessment, "page": page, "can_manage": can_manage}
+    return render(request, "questionnaire/submit.html", context, status=status)

@@ -1,0 +1,149 @@
+"""PDF reports: gather the data, render HTML with the report templates, turn it into PDF bytes."""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from assessment import access, charts, exports, scoring
+from assessment.dashboard import queries as portfolio
+from assessment.models import Answer, Assessment, AssessmentResult, QuestionResult, ReportJob
+from assessment.reports import svg_charts
+from assessment.results import queries as results
+from banks.models import Level
+
+REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
+
+
+def render_pdf(html: str) -> bytes:
+    # Reports embed everything they show (charts carry data: images); fetching any other URL from
+    # report HTML could leak data or reach internal services, so only data: is allowed.
+    fetcher = weasyprint.urls.URLFetcher(allowed_protocols=["data"])
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
+    # Tagged PDF (PDF/UA-1 mode): structure for screen readers; no validator here to claim more.
+    return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+
+
+def integrity_hash(assessment: Assessment, result: AssessmentResult | None = None) -> str:
+    """SHA-256 of the canonical JSON export (results.json): `sha256sum` of the download equals it."""
+    result = result or results.load_result(assessment)
+    return hashlib.sha256(
+        exports.canonical_json(exports.results_data(assessment, result)).encode()
+    ).hexdigest()
+
+
+@dataclass
+class QuestionDetail:
+    result: QuestionResult
+    level_label: str
+    answers: list[Answer]
+
+    @property
+    def evidence_links(self) -> list[str]:
+        return list(dict.fromkeys(link for a in self.answers for link in a.link_list))
+
+
+def assessment_report_context(assessment: Assessment) -> dict:
+    result = results.load_result(assessment)
+    page = results.result_page(assessment, result)
+    plan = results.plan_page(assessment, result)
+    labels = {
+        (key, value): label
+        for key, value, label in Level.objects.filter(question__version=result.version).values_list(
+            "question__key", "value", "label"
+        )
+    }
+    answers_by_key: dict[str, list[Answer]] = defaultdict(list)
+    for answer in assessment.answers.select_related("question", "respondent").order_by(
+        "question__key", "respondent__username"
+    ):
+        answers_by_key[answer.question.key].append(answer)
+    respondents = sorted(
+        {a.respondent.get_username() for rows in answers_by_key.values() for a in rows}
+    )
+    sections = []
+    for row in page.categories:
+        questions = [
+            QuestionDetail(
+                result=q,
+                level_label=labels.get((q.question_key, q.value), ""),
+                answers=[
+                    a for a in answers_by_key[q.question_key] if a.notes or a.links or a.is_answered
+                ],
+            )
+            for q in result.questions.all()
+            if q.category_key == row.result.key
+        ]
+        sections.append((row, questions))
+    figures = charts.result_figures(page.categories)
+    return {
+        "assessment": assessment,
+        "project": assessment.project,
+        "page": page,
+        "result": result,
+        "plan": plan,
+        "buckets": plan.by_bucket(),
+        "top_risks": plan.actions[:3],
+        "sections": sections,
+        "respondents": respondents,
+        "radar_svg": svg_charts.figure_to_svg(figures["radar"], width=5.5, height=4.2),
+        "bars_svg": svg_charts.figure_to_svg(figures["bars"], width=6.5, height=3.6),
+        "sha256": integrity_hash(assessment, result),
+        "scale_top": result.version.scale[-1],
+        "maturity_levels": scoring.MATURITY_LEVELS,
+        "mts_bands": scoring.ML_TEST_SCORE_BANDS,
+        "css": REPORT_CSS.read_text(),
+    }  # fmt: skip
+
+
+def assessment_report_pdf(assessment: Assessment) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string("reports/assessment.html", assessment_report_context(assessment))
+    return render_pdf(html)
+
+
+def portfolio_report_context(data: portfolio.Portfolio, *, requested_by: str) -> dict:
+    figures = charts.portfolio_figures(data, data.rows[: portfolio.HEATMAP_ROWS])
+    return {
+        "data": data,
+        "requested_by": requested_by,
+        "heatmap_svg": svg_charts.figure_to_svg(figures["heatmap"], width=7.0),
+        "distribution_svg": svg_charts.figure_to_svg(
+            figures["distribution"], width=6.5, height=3.4
+        ),
+        "css": REPORT_CSS.read_text(),
+        "generated_on": timezone.localdate(),
+    }
+
+
+def portfolio_report_pdf(data: portfolio.Portfolio, *, requested_by: str) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "reports/portfolio.html", portfolio_report_context(data, requested_by=requested_by)
+        )
+    return render_pdf(html)
+
+
+def run_portfolio_job(job: ReportJob) -> ReportJob:
+    """Render a queued portfolio report, recording progress on the job as it goes."""
+
+    def step(progress: int, message: str, status: str = ReportJob.Status.RUNNING) -> None:
+        job.status, job.progress, job.message = status, progress, message
+        job.save(update_fields=["status", "progress", "message"])
+
+    step(10, "Reading the portfolio")
+    teams = access.managed_teams(job.requested_by)
+    data = portfolio.build(teams, portfolio.Filters.from_dict(job.params))
+    step(40, f"Drawing charts for {len(data.rows)} projects")
+    step(60, "Laying out the PDF")
+    job.pdf = portfolio_report_pdf(data, requested_by=job.requested_by.get_username())
+    job.filename = f"paydown-portfolio-{timezone.localdate():%Y-%m-%d}.pdf"
+    job.status, job.progress, job.message = ReportJob.Status.DONE, 100, "Ready"
+    job.finished_at = timezone.now()
+    job.save(update_fields=["pdf", "filename", "status", "progress", "message", "finished_at"])
+    return job

@@ -1,0 +1,18 @@
+"""Background tasks, run by `manage.py db_worker` from the database queue (django-tasks)."""
+
+from django_tasks import task
+
+from assessment.models import ReportJob
+from assessment.reports import pdf
+
+
+@task()
+def render_portfolio_report(job_id: int) -> None:
+    job = ReportJob.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        pdf.run_portfolio_job(job)
+    except Exception as error:  # the job page must say it failed, not spin forever
+        ReportJob.objects.filter(pk=job_id).update(
+            status=ReportJob.Status.FAILED, message=f"Failed: {type(error).__name__}"
+        )
+        raise

@@ -1,0 +1,329 @@
+"""Reads for the results, plan and history pages: stored results turned back into plain data."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from assessment import planning, scoring
+from assessment.models import (
+    Assessment,
+    AssessmentResult,
+    CategoryResult,
+    QuestionResult,
+    TrackedAction,
+)
+from banks.models import Question
+from banks.queries import scale_of
+from projects.models import Project
+
+
+def load_result(assessment: Assessment) -> AssessmentResult:
+    """The stored result with its categories and questions: three queries. Submitting stores it in
+    the same transaction, so every submitted assessment has one."""
+    return (
+        AssessmentResult.objects.select_related("version__bank")
+        .prefetch_related("categories", "questions")
+        .get(assessment=assessment)
+    )
+
+
+def bank_input(result: AssessmentResult) -> scoring.BankInput:
+    """The scoring input exactly as it was stored at submit."""
+    return scoring.BankInput(
+        method=result.method,
+        scale=scale_of(result.version),
+        categories=[
+            scoring.CategoryInput(c.key, c.name, c.weight) for c in result.categories.all()
+        ],
+        questions=[
+            scoring.QuestionInput(
+                q.question_key,
+                q.category_key,
+                q.weight,
+                q.value,
+                q.not_applicable,
+            )
+            for q in result.questions.all()
+        ],
+    )
+
+
+def previous_result(assessment: Assessment) -> AssessmentResult | None:
+    """The project's submitted assessment before this one, with its categories."""
+    return (
+        AssessmentResult.objects.filter(
+            assessment__project_id=assessment.project_id,
+            assessment__submitted_at__lt=assessment.submitted_at,
+        )
+        .select_related("assessment")
+        .prefetch_related("categories")
+        .order_by("-assessment__submitted_at")
+        .first()
+    )
+
+
+def targets_of(project: Project) -> dict[str, Decimal]:
+    return {key: Decimal(str(value)) for key, value in (project.targets or {}).items()}
+
+
+@dataclass
+class CategoryRow:
+    result: CategoryResult
+    target: Decimal  # as a 0–100 score
+    previous: Decimal | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.result.score is None or self.previous is None:
+            return None
+        return self.result.score - self.previous
+
+
+@dataclass
+class TrackedCheck:
+    action: TrackedAction
+    value_now: Decimal | None
+
+    @property
+    def improved(self) -> bool:
+        if self.value_now is None:
+            return False
+        return self.action.from_value is None or self.value_now > self.action.from_value
+
+    @property
+    def done_but_not_improved(self) -> bool:
+        return self.action.status == TrackedAction.Status.DONE and not self.improved
+
+
+@dataclass
+class ResultPage:
+    result: AssessmentResult
+    previous: AssessmentResult | None
+    categories: list[CategoryRow]
+    weakest_questions: list[QuestionResult]
+    settled: list[QuestionResult]
+    tracked: list[TrackedCheck] = field(default_factory=list)
+
+    @property
+    def weakest(self) -> CategoryResult | None:
+        scored = [row.result for row in self.categories if row.result.score is not None]
+        if self.result.method == scoring.ML_TEST_SCORE:
+            return min(scored, key=lambda c: (c.points, c.key), default=None)
+        return min(scored, key=lambda c: (c.score, c.key), default=None)
+
+    @property
+    def overall_delta(self) -> Decimal | None:
+        if self.previous is None or self.previous.overall is None or self.result.overall is None:
+            return None
+        if self.previous.method != self.result.method:
+            return None
+        return self.result.overall - self.previous.overall
+
+
+def result_page(assessment: Assessment, result: AssessmentResult | None = None) -> ResultPage:
+    result = result or load_result(assessment)
+    previous = previous_result(assessment)
+    previous_scores = {c.key: c.score for c in previous.categories.all()} if previous else {}
+    scale = scale_of(result.version)
+    span = scale[-1] - scale[0]
+    targets = targets_of(assessment.project)
+    categories = [
+        CategoryRow(
+            result=c,
+            target=(100 * (planning.target_for(c.key, targets, scale) - scale[0]) / span).quantize(
+                Decimal("0.1")
+            ),
+            previous=previous_scores.get(c.key),
+        )
+        for c in result.categories.all()
+    ]
+    questions = list(result.questions.all())
+    answered = [q for q in questions if not q.not_applicable]
+    weakest = sorted(
+        answered, key=lambda q: ((q.value or scale[0]) - scale[0], -q.weight, q.order)
+    )[:5]
+    tracked = [
+        TrackedCheck(action, next((q.value for q in questions if q.question_key == action.question_key), None))
+        for action in TrackedAction.objects.filter(
+            project_id=assessment.project_id, source__submitted_at__lt=assessment.submitted_at
+        ).select_related("owner", "source")
+    ]  # fmt: skip
+    return ResultPage(
+        result=result,
+        previous=previous,
+        categories=categories,
+        weakest_questions=weakest,
+        settled=[q for q in questions if q.settled],
+        tracked=tracked,
+    )
+
+
+def gap_streaks(
+    assessment: Assessment, result: AssessmentResult, targets: dict[str, Decimal]
+) -> dict[str, int]:
+    """For each question key: how many consecutive submitted assessments, up to this one, left it
+    below its target. One query for all earlier results of the project."""
+    scale = scale_of(result.version)
+    history: dict[int, dict[str, tuple[Decimal | None, bool, str]]] = defaultdict(dict)
+    order: list[int] = []
+    rows = (
+        QuestionResult.objects.filter(
+            result__assessment__project_id=assessment.project_id,
+            result__assessment__submitted_at__lte=assessment.submitted_at,
+        )
+        .order_by("-result__assessment__submitted_at", "result_id")
+        .values_list("result_id", "question_key", "value", "not_applicable", "category_key")
+    )
+    for result_id, key, value, na, category_key in rows:
+        if result_id not in history:
+            order.append(result_id)
+        history[result_id][key] = (value, na, category_key)
+    streaks: dict[str, int] = {}
+    for q in result.questions.all():
+        streak = 0
+        for result_id in order:
+            value, na, category_key = history[result_id].get(q.question_key, (None, True, ""))
+            target = planning.target_for(category_key, targets, scale)
+            if na or (value if value is not None else scale[0]) >= target:
+                break
+            streak += 1
+        streaks[q.question_key] = max(streak, 1)
+    return streaks
+
+
+@dataclass
+class PlanPage:
+    bank: scoring.BankInput
+    baseline: scoring.ScoreCard
+    actions: list[planning.Action]
+
+    def by_bucket(self) -> list[tuple[str, list[planning.Action]]]:
+        return [
+            (bucket, [a for a in self.actions if a.bucket == bucket])
+            for bucket, _ in planning.BUCKETS
+        ]
+
+
+def plan_page(assessment: Assessment, result: AssessmentResult | None = None) -> PlanPage:
+    result = result or load_result(assessment)
+    bank = bank_input(result)
+    targets = targets_of(assessment.project)
+    questions = (
+        Question.objects.filter(version_id=result.version_id)
+        .select_related("category")
+        .prefetch_related(Prefetch("remediations"))
+        .order_by("category__order", "order", "pk")
+    )
+    plan_questions = [
+        planning.PlanQuestion(
+            key=q.key,
+            category_key=q.category.key,
+            text=q.text,
+            prerequisites=tuple(q.prerequisites),
+            steps={
+                s.to_value: planning.Step(s.to_value, s.advice, s.effort, s.impact)
+                for s in q.remediations.all()
+            },
+        )
+        for q in questions
+    ]
+    actions = planning.plan(
+        bank,
+        plan_questions,
+        targets=targets,
+        streaks=gap_streaks(assessment, result, targets),
+    )
+    return PlanPage(bank=bank, baseline=scoring.score(bank), actions=actions)
+
+
+def plan_action(assessment: Assessment, question_key: str) -> planning.Action | None:
+    """The plan's action for a question, or None when the plan has none for it."""
+    actions = plan_page(assessment).actions
+    return next((a for a in actions if a.question_key == question_key), None)
+
+
+def tracked_keys(assessment: Assessment) -> set[str]:
+    """The plan's actions already in the project's backlog."""
+    return set(assessment.tracked_actions.values_list("question_key", flat=True))
+
+
+def backlog_actions(project: Project) -> list[TrackedAction]:
+    return list(project.actions.select_related("owner", "source").order_by("status", "due", "pk"))
+
+
+def project_history(project: Project) -> list[AssessmentResult]:
+    """Every submitted assessment's result, oldest first, with its categories: two queries."""
+    return list(
+        AssessmentResult.objects.filter(assessment__project=project)
+        .select_related("assessment", "version__bank")
+        .prefetch_related("categories")
+        .order_by("assessment__submitted_at")
+    )
+
+
+@dataclass
+class HistoryPage:
+    dates: list[str]
+    series: dict[str, list[Decimal | None]]  # "Overall" first, then each category by name
+    rows: list[tuple[AssessmentResult, Decimal | None, list[Decimal | None]]]  # result, Δ, cells
+
+
+def history_page(project: Project, overall_label: str) -> HistoryPage:
+    """The trend of every submitted assessment; categories matched by name across bank versions,
+    deltas only between results scored by the same method."""
+    results = project_history(project)
+    names = list(dict.fromkeys(c.name for r in results for c in r.categories.all()))
+    by_name = [{c.name: c.score for c in r.categories.all()} for r in results]
+    series = {overall_label: [r.overall if r.method == scoring.MATURITY else None for r in results]}
+    series.update({name: [scores.get(name) for scores in by_name] for name in names})
+    rows = []
+    for index, result in enumerate(results):
+        previous = results[index - 1] if index else None
+        comparable = previous is not None and previous.method == result.method
+        delta = (
+            result.overall - previous.overall
+            if comparable and result.overall is not None and previous.overall is not None
+            else None
+        )
+        rows.append((result, delta, [by_name[index].get(name) for name in names]))
+    dates = [r.assessment.submitted_at.date().isoformat() for r in results]
+    return HistoryPage(dates=dates, series=series, rows=rows)
+
+
+@dataclass(frozen=True)
+class ComparedQuestion:
+    key: str
+    text: str
+    first: QuestionResult | None
+    second: QuestionResult | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        if not self.first or not self.second:
+            return None
+        if self.first.not_applicable or self.second.not_applicable:
+            return None
+        return (self.second.value or 0) - (self.first.value or 0)
+
+
+def compared_questions(first: AssessmentResult, second: AssessmentResult) -> list[ComparedQuestion]:
+    """Question by question, matched by key so comparisons work across bank versions."""
+    a = {q.question_key: q for q in first.questions.all()}
+    b = {q.question_key: q for q in second.questions.all()}
+    return [
+        ComparedQuestion(key, (b.get(key) or a[key]).text, a.get(key), b.get(key))
+        for key in dict.fromkeys([*a, *b])
+    ]
+
+
+def comparison(project: Project, first_id: str, second_id: str) -> dict:
+    """Two of the project's submitted assessments side by side; unknown ids choose nothing."""
+    history = project_history(project)
+    by_id = {str(r.assessment_id): r for r in history}
+    first, second = by_id.get(first_id), by_id.get(second_id)
+    rows = []
+    if first and second:
+        rows = compared_questions(load_result(first.assessment), load_result(second.assessment))
+    return {"history": history, "first": first, "second": second, "rows": rows}

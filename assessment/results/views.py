@@ -1,0 +1,146 @@
+"""Results, remediation plans, tracked actions, project history and the results' exports."""
+
+import io
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment import access, charts, exports, planning, services
+from assessment.models import TrackedAction
+from assessment.results import queries
+from assessment.results.forms import TrackActionForm, TrackedActionUpdateForm
+
+
+def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.get_submitted_assessment_for_user(request.user, pk)
+    page = queries.result_page(assessment)
+    context = {
+        "assessment": assessment,
+        "page": page,
+        **charts.result_figures(page.categories),
+        "scale_top": Decimal(str(page.result.version.scale[-1])),
+    }
+    return render(request, "results/results.html", context)
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan with a what-if: tick actions (?take=key) to see projected scores."""
+    assessment = access.get_submitted_assessment_for_user(request.user, pk)
+    page = queries.plan_page(assessment)
+    taken = set(request.GET.getlist("take"))
+    projection = planning.what_if(page.bank, [a for a in page.actions if a.question_key in taken])
+    context = {
+        "assessment": assessment,
+        "page": page,
+        "taken": taken,
+        "projection": projection,
+        "projected_rows": [
+            (before, projection.category(before.key)) for before in page.baseline.categories
+        ],
+        "tracked": queries.tracked_keys(assessment),
+        "members": access.team_members(assessment.project.team_id),
+    }
+    if request.htmx and request.htmx.target == "whatif":
+        return render(request, "results/plan.html#whatif", context)
+    return render(request, "results/plan.html", context)
+
+
+@require_POST
+def track_action(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.get_submitted_assessment_for_user(request.user, pk)
+    form = TrackActionForm(request.POST, members=access.team_members(assessment.project.team_id))
+    action = None
+    if form.is_valid():
+        action = queries.plan_action(assessment, form.cleaned_data["question"])
+    if action is None:
+        messages.error(
+            request, _("That action is not part of this plan, or the form was incomplete.")
+        )
+        return redirect("assessment:plan", pk=pk)
+    _tracked, created = services.track_action(
+        assessment=assessment,
+        action=action,
+        owner=form.cleaned_data["owner"],
+        due=form.cleaned_data["due"],
+    )
+    if created:
+        messages.success(request, _("Added to the project's backlog."))
+    else:
+        messages.info(request, _("This action was already in the backlog."))
+    return redirect("assessment:plan", pk=pk)
+
+
+def backlog(request: HttpRequest, slug: str) -> HttpResponse:
+    project = access.get_project_for_user(request.user, slug)
+    context = {
+        "project": project,
+        "actions": queries.backlog_actions(project),
+        "members": list(access.team_members(project.team_id)),
+        "statuses": TrackedAction.Status.choices,
+    }
+    return render(request, "results/backlog.html", context)
+
+
+@require_POST
+def update_action(request: HttpRequest, slug: str, action_id: int) -> HttpResponse:
+    action = access.get_tracked_action_for_user(request.user, slug, action_id)
+    members = access.team_members(action.project.team_id)
+    form = TrackedActionUpdateForm(request.POST, instance=action, members=members)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Action updated."))
+    else:
+        first_error = next(iter(form.errors.values()))[0]
+        messages.error(request, _("Not saved: %(error)s") % {"error": first_error})
+    return redirect("assessment:backlog", slug=slug)
+
+
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    project = access.get_project_for_user(request.user, slug)
+    page = queries.history_page(project, overall_label=_("Overall"))
+    context = {"project": project, "page": page, "trend": charts.trend(page.dates, page.series)}
+    return render(request, "results/history.html", context)
+
+
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    project = access.get_project_for_user(request.user, slug)
+    first, second = request.GET.get("a", ""), request.GET.get("b", "")
+    page = queries.comparison(project, first, second)
+    if (first or second) and not (page["first"] and page["second"]):
+        raise Http404(_("Choose two submitted assessments of this project."))
+    return render(request, "results/compare.html", {"project": project, **page})
+
+
+def _text_download(content: str, filename: str, content_type: str) -> FileResponse:
+    return FileResponse(
+        io.BytesIO(content.encode()),
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type,
+    )
+
+
+JSON = "application/json"
+CSV = "text/csv; charset=utf-8"
+
+
+def results_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    assessment = access.get_submitted_assessment_for_user(request.user, pk)
+    data = exports.results_data(assessment, queries.load_result(assessment))
+    name = f"{assessment.project.slug}-assessment-{assessment.pk}-results.{fmt}"
+    if fmt == "json":
+        return _text_download(exports.canonical_json(data), name, JSON)
+    return _text_download(exports.results_csv(data), name, CSV)
+
+
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    assessment = access.get_submitted_assessment_for_user(request.user, pk)
+    data = exports.plan_data(assessment, queries.plan_page(assessment).actions)
+    name = f"{assessment.project.slug}-assessment-{assessment.pk}-plan.{fmt}"
+    if fmt == "json":
+        return _text_download(exports.canonical_json(data), name, JSON)
+    return _text_download(exports.plan_csv(data), name, CSV)

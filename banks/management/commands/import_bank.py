@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from banks import files
+
+
+class Command(BaseCommand):
+    help = "Import a question bank version from a YAML file (docs/bank-format.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options):
+        try:
+            raw = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{file}: {error.strerror}") from None
+        try:
+            version = files.import_file(raw)
+        except files.BankFileError as error:
+            raise CommandError(
+                f"{file}: nothing imported, {len(error.errors)} problem(s):\n  "
+                + "\n  ".join(error.errors)
+            ) from None
+        self.stdout.write(self.style.SUCCESS(f"Imported {version}."))

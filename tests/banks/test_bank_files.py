@@ -1,0 +1,137 @@
+"""Import and export of bank files, and the shipped files."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from banks import files
+from banks.coverage import DEBT_TYPES, ML_TEST_SCORE_TESTS, missing_coverage
+from banks.models import BankVersion, Category, Question, QuestionBank
+
+
+def purge_bank(slug: str) -> None:
+    """Tests only: remove a bank, published versions included, bypassing the frozen managers."""
+    BankVersion._base_manager.filter(bank__slug=slug).delete()
+    QuestionBank.objects.filter(slug=slug).delete()
+
+
+@pytest.mark.parametrize("path", files.SHIPPED_BANKS, ids=lambda p: p.name)
+def test_export_import_export_is_byte_identical(db, path):
+    raw = path.read_bytes()
+    first = files.export_version(files.import_file(raw))
+    slug = files.load(raw)["slug"]
+    purge_bank(slug)
+
+    second = files.export_version(files.import_file(first))
+
+    assert first.encode() == raw  # the shipped file is in canonical form
+    assert second == first
+
+
+def test_a_file_with_an_error_changes_nothing(db):
+    text = files.SHIPPED_BANKS[0].read_text().replace("  - value: 4\n", "  - value: 9\n", 1)
+
+    with pytest.raises(files.BankFileError) as caught:
+        files.import_file(text)
+
+    assert "is not on the version's scale [0, 1, 2, 3, 4]" in caught.value.errors[0]
+    assert QuestionBank.objects.count() == 0
+    assert Question.objects.count() == 0
+
+
+def test_importing_an_existing_version_number_is_refused(shipped_banks):
+    with pytest.raises(files.BankFileError, match="already has a version 1"):
+        files.import_file(files.SHIPPED_BANKS[0].read_bytes())
+    assert BankVersion.objects.count() == 2
+
+
+def test_shipped_banks_load_once(shipped_banks):
+    assert set(shipped_banks) == {"ml-technical-debt", "ml-test-score"}
+    assert files.load_shipped_banks() == []
+    assert all(v.status == BankVersion.Status.PUBLISHED for v in shipped_banks.values())
+
+
+def test_default_bank_has_six_categories_of_at_least_eight_questions(shipped_banks):
+    version = shipped_banks["ml-technical-debt"]
+    categories = Category.objects.filter(version=version)
+
+    assert [c.key for c in categories] == [
+        "data",
+        "code",
+        "feedback-loops",
+        "configuration",
+        "operations",
+        "skills",
+    ]
+    for category in categories:
+        assert category.questions.count() >= 8, category.key
+    assert version.scale == [0, 1, 2, 3, 4]
+
+
+def default_bank_covers() -> dict[str, set[str]]:
+    data = files.load(files.SHIPPED_BANKS[0].read_bytes())
+    return {
+        question["key"]: set(question["covers"])
+        for category in data["categories"]
+        for question in category["questions"]
+    }
+
+
+def test_default_bank_covers_every_debt_type_and_all_28_tests():
+    covered = set().union(*default_bank_covers().values())
+
+    assert len(ML_TEST_SCORE_TESTS) == 28
+    assert missing_coverage(covered) == []
+    assert covered <= set(DEBT_TYPES) | set(ML_TEST_SCORE_TESTS)  # no misspelt keys
+
+
+def test_removing_the_only_cover_of_a_debt_type_is_detected():
+    covers = default_bank_covers()
+    sole_covers = {
+        key: tags
+        for key, tags in covers.items()
+        if any(sum(tag in other for other in covers.values()) == 1 for tag in tags)
+    }
+    question, tags = next(iter(sole_covers.items()))
+    del covers[question]
+
+    assert missing_coverage(set().union(*covers.values())) != []
+
+
+def test_ml_test_score_bank_has_the_28_tests_in_four_sections(shipped_banks):
+    version = shipped_banks["ml-test-score"]
+
+    assert version.scoring_method == BankVersion.ScoringMethod.ML_TEST_SCORE
+    assert version.scale == [0, 0.5, 1]
+    assert sorted(Question.objects.filter(version=version).values_list("key", flat=True)) == sorted(
+        ML_TEST_SCORE_TESTS
+    )
+    assert Category.objects.filter(version=version).count() == 4
+
+
+def test_import_and_export_commands(db, tmp_path, capsys):
+    call_command("import_bank", str(files.SHIPPED_BANKS[1]))
+    output = tmp_path / "out.yaml"
+
+    call_command("export_bank", "ml-test-score", "--version", "1", "--output", str(output))
+    capsys.readouterr()
+    call_command("export_bank", "ml-test-score")
+
+    assert output.read_bytes() == files.SHIPPED_BANKS[1].read_bytes()
+    assert capsys.readouterr().out == files.SHIPPED_BANKS[1].read_text()
+
+
+def test_import_command_lists_every_problem(db, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("slug: x\nname: X\n")
+
+    with pytest.raises(CommandError) as caught:
+        call_command("import_bank", str(bad))
+
+    assert "nothing imported" in str(caught.value)
+    assert "'description' is a required property" in str(caught.value)
+    assert "'categories' is a required property" in str(caught.value)
+
+
+def test_export_command_for_an_unknown_bank_fails_cleanly(db):
+    with pytest.raises(CommandError, match="No bank 'nope'"):
+        call_command("export_bank", "nope")

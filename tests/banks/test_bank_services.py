@@ -1,0 +1,41 @@
+"""Publishing validates and freezes a draft; a new draft copies a version whole."""
+
+import pytest
+
+from banks import files
+from banks import services as bank_services
+from banks.models import BankVersion, Level, Question
+
+
+def test_publish_reports_every_problem_at_once_and_changes_nothing(draft):
+    Level.objects.filter(question__version=draft, question__key="data-a", value=2).delete()
+    Question.objects.filter(version=draft, key="code-a").update(prerequisites=["ghost"])
+
+    with pytest.raises(files.BankFileError) as caught:
+        bank_services.publish_version(version=draft)
+
+    assert len(caught.value.errors) == 2
+    assert "categories[0].questions[0].levels: expected 3, got 2" in caught.value.errors
+    assert any("unknown question key 'ghost'" in error for error in caught.value.errors)
+    assert BankVersion.objects.get(pk=draft.pk).status == BankVersion.Status.DRAFT
+
+
+def test_publish_sets_status_and_date(draft):
+    version = bank_services.publish_version(version=draft)
+
+    assert version.status == BankVersion.Status.PUBLISHED
+    assert version.published_at is not None
+
+
+def test_new_draft_copies_the_version_whole(published):
+    draft = bank_services.new_draft_from(version=published)
+
+    assert (draft.number, draft.status) == (2, BankVersion.Status.DRAFT)
+    original = files.version_to_data(files.version_for_export(published.pk))
+    copy = files.version_to_data(files.version_for_export(draft.pk))
+    for key in ("version", "status", "changelog"):
+        original.pop(key), copy.pop(key)
+    assert copy == original
+    # Editing the copy leaves the published original alone.
+    Question.objects.filter(version=draft, key="data-a").update(text="Sharper wording")
+    assert Question.objects.get(version=published, key="data-a").text == "How is data-a handled?"
