@@ -18,4 +18,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: its locks wait (busy timeout) as production's do, so the
     # concurrency tests exercise the real behaviour.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-paydown.sqlite3")}  # noqa: F405
+    # PAYDOWN_TEST_DB lets two runs on one checkout use separate files.
+    default_test_db = str(BASE_DIR / "var" / "test-paydown.sqlite3")  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PAYDOWN_TEST_DB", default_test_db)}  # noqa: F405
