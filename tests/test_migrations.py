@@ -1,0 +1,72 @@
+"""Moving the bank models from the assessment app to the banks app keeps every row and permission."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE_THE_MOVE = [
+    ("banks", None),  # the app did not exist yet
+    ("assessment", "0005_assessment_latest_index"),
+    ("projects", "0002_targets"),
+    ("contenttypes", "0002_remove_content_type_name"),
+    ("auth", "0012_alter_user_first_name_max_length"),
+]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
+
+
+def latest_targets():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bank_rows_content_types_and_staff_permissions_survive_the_move():
+    old = migrate(BEFORE_THE_MOVE)
+    content_types = old.get_model("contenttypes", "ContentType")
+    permissions = old.get_model("auth", "Permission")
+    users = old.get_model("auth", "User")
+    # Before the move the content type and a staff grant live under the old app label.
+    question_type, _ = content_types.objects.get_or_create(app_label="assessment", model="question")
+    change_question, _ = permissions.objects.get_or_create(
+        content_type=question_type, codename="change_question", defaults={"name": "Can change"}
+    )
+    curator = users.objects.create(username="curator", is_staff=True)
+    curator.user_permissions.add(change_question)
+    bank = old.get_model("assessment", "QuestionBank").objects.create(name="Old", slug="old")
+    version = old.get_model("assessment", "BankVersion").objects.create(
+        bank=bank, number=1, status="draft", scale=[0, 1, 2]
+    )
+    category = old.get_model("assessment", "Category").objects.create(
+        version=version, key="data", name="Data", weight=1, order=0
+    )
+    question = old.get_model("assessment", "Question").objects.create(
+        version=version, category=category, key="data-a", text="Is the data versioned?", order=0
+    )
+    old.get_model("assessment", "Level").objects.create(question=question, value=0, label="No")
+    team = old.get_model("projects", "Team").objects.create(name="T", slug="t")
+    project = old.get_model("projects", "Project").objects.create(team=team, name="P", slug="p")
+    assessment = old.get_model("assessment", "Assessment").objects.create(
+        project=project, version=version, title="Before the move"
+    )
+
+    new = migrate(latest_targets())
+
+    moved_question = new.get_model("banks", "Question").objects.get(key="data-a")
+    assert moved_question.text == "Is the data versioned?"
+    assert moved_question.version.bank.slug == "old"
+    assert moved_question.levels.get().label == "No"
+    moved_assessment = new.get_model("assessment", "Assessment").objects.get(pk=assessment.pk)
+    assert moved_assessment.version_id == version.pk
+    content_types = new.get_model("contenttypes", "ContentType")
+    assert content_types.objects.get(pk=question_type.pk).app_label == "banks"
+    assert not content_types.objects.filter(app_label="assessment", model="question").exists()
+    granted = new.get_model("auth", "User").objects.get(username="curator").user_permissions
+    assert list(granted.values_list("content_type__app_label", "codename")) == [
+        ("banks", "change_question")
+    ]
