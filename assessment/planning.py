@@ -19,6 +19,7 @@ taken; the what-if view re-scores with any chosen set of steps.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from graphlib import CycleError, TopologicalSorter
 
 from assessment import scoring
 
@@ -184,31 +185,32 @@ def _order(
         key: tuple(p for p in questions[key].prerequisites if p in by_key and p != key)
         for key in by_key
     }
+    sorter = TopologicalSorter(waiting_on)
+    try:
+        sorter.prepare()
+    except CycleError:  # publishing refuses cycles; should one slip through, priority alone rules
+        waiting_on = dict.fromkeys(by_key, ())
+        sorter = TopologicalSorter(waiting_on)
+        sorter.prepare()
     placed: list[Action] = []
-    done: set[str] = set()
     bucket_of: dict[str, int] = {}
-    remaining = set(by_key)
-    while remaining:
-        ready = [k for k in remaining if all(p in done for p in waiting_on[k])]
-        if not ready:  # a cycle the bank validation should have refused: fall back to priority
-            ready = list(remaining)
+    ready = set(sorter.get_ready())
+    while ready:
         key = min(ready, key=lambda k: (-by_key[k].priority, order[k]))
+        ready.remove(key)
         position_bucket = _bucket_index(len(placed))
-        after_prerequisites = max(
-            (bucket_of[p] + 1 for p in waiting_on[key] if p in bucket_of), default=0
-        )
+        after_prerequisites = max((bucket_of[p] + 1 for p in waiting_on[key]), default=0)
         bucket_of[key] = min(max(position_bucket, after_prerequisites), len(BUCKETS) - 1)
-        action = by_key[key]
         placed.append(
             replace(
-                action,
+                by_key[key],
                 after=waiting_on[key],
                 bucket=BUCKETS[bucket_of[key]][0],
                 rank=len(placed) + 1,
             )
         )
-        done.add(key)
-        remaining.remove(key)
+        sorter.done(key)
+        ready.update(sorter.get_ready())
     return placed
 
 

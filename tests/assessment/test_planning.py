@@ -139,3 +139,18 @@ def test_expected_gain_and_what_if_equal_a_real_re_score():
         scored.with_values({a.question_key: a.to_value for a in chosen})
     )
     assert projected.overall > before.overall
+
+
+def test_a_prerequisite_cycle_that_slipped_through_falls_back_to_priority_alone():
+    scored = bank(("a", "data", 1, 1, False), ("b", "ops", 3, 1, False))
+    questions = [
+        PlanQuestion("a", "data", "A", ("b",), steps=steps()),
+        PlanQuestion("b", "ops", "B", ("a",), steps=steps()),
+    ]
+
+    actions = planning.plan(scored, questions)
+
+    assert [(a.question_key, a.after, a.bucket) for a in actions] == [
+        ("b", (), "now"),
+        ("a", (), "now"),
+    ]
