@@ -8,7 +8,7 @@ from typing import Any
 
 from assessment import planning
 from assessment.models import Assessment, AssessmentResult
-from banks.files import plain_number as _number
+from banks.validation import plain_number as _number
 
 RESULTS_SCHEMA = "paydown.results/1"
 PLAN_SCHEMA = "paydown.plan/1"

@@ -1,10 +1,12 @@
 """Admin for question banks: staff edit drafts, preview, publish, import and export versions."""
 
+import io
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -133,10 +135,12 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
 
     def export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         version = get_object_or_404(BankVersion.objects.select_related("bank"), pk=pk)
-        response = HttpResponse(files.export_version(version), content_type="application/yaml")
-        filename = f"{version.bank.slug}-v{version.number}.yaml"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return FileResponse(
+            io.BytesIO(files.export_version(version).encode()),
+            as_attachment=True,
+            filename=f"{version.bank.slug}-v{version.number}.yaml",
+            content_type="application/yaml",
+        )
 
     def _version_action(self, request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
         self._require_edit_rights(request)

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from banks import files
+from banks import files, validation
 from banks.models import BankVersion
 
 
@@ -14,7 +14,7 @@ def publish_version(*, version: BankVersion) -> BankVersion:
     version = BankVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise files.BankFileError([f"version {version.number} is already {version.status}"])
-    errors = files.validate(files.version_to_data(files.version_for_export(version.pk)))
+    errors = validation.validate(files.version_to_data(files.version_for_export(version.pk)))
     if errors:
         raise files.BankFileError(errors)
     version.status = BankVersion.Status.PUBLISHED

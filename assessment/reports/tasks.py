@@ -6,6 +6,13 @@ from assessment.models import ReportJob
 from assessment.reports import pdf
 
 
+def queue_portfolio_report(*, requested_by, filters: dict) -> ReportJob:
+    """Record the request and put it on the queue; the job page follows its progress."""
+    job = ReportJob.objects.create(requested_by=requested_by, params=filters)
+    render_portfolio_report.enqueue(job.pk)
+    return job
+
+
 @task()
 def render_portfolio_report(job_id: int) -> None:
     job = ReportJob.objects.select_related("requested_by").get(pk=job_id)

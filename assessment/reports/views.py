@@ -48,8 +48,7 @@ def portfolio_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def start_portfolio_report(request: HttpRequest) -> HttpResponse:
     data = _manager_portfolio(request)
-    job = ReportJob.objects.create(requested_by=request.user, params=data.filters.to_dict())
-    tasks.render_portfolio_report.enqueue(job.pk)
+    job = tasks.queue_portfolio_report(requested_by=request.user, filters=data.filters.to_dict())
     return redirect("assessment:report_job", job_id=job.pk)
 
 

@@ -127,7 +127,7 @@ def test_admin_export_downloads_the_yaml(client, published):
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="tiny-v1.yaml"'
-    assert files.load(response.content)["slug"] == "tiny"
+    assert files.load(response.getvalue())["slug"] == "tiny"
 
 
 def test_non_staff_cannot_reach_the_bank_admin(client_for, bob, published):

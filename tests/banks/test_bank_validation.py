@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from banks import files
+from banks import files, validation
 from tests.banks.bank_data import small_bank
 
 
@@ -14,7 +14,7 @@ def broken(change) -> dict:
 
 
 def test_the_small_bank_is_valid():
-    assert files.validate(small_bank()) == []
+    assert validation.validate(small_bank()) == []
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_the_small_bank_is_valid():
     ],
 )
 def test_each_problem_is_reported_with_its_path(change, expected):
-    errors = files.validate(broken(change))
+    errors = validation.validate(broken(change))
 
     assert any(error.startswith(expected) for error in errors), errors
 
@@ -80,7 +80,7 @@ def test_every_problem_is_reported_at_once():
         d["categories"][1]["key"] = "data"
         d["categories"][1]["questions"][0]["prerequisites"] = ["missing"]
 
-    errors = files.validate(broken(break_three_ways))
+    errors = validation.validate(broken(break_three_ways))
 
     assert len(errors) == 3, errors
 
