@@ -1,0 +1,1 @@
+"""Configuration: settings from the environment, the URL map, WSGI/ASGI, middleware, /healthz."""

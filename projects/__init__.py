@@ -1,0 +1,1 @@
+"""The ground floor: teams, their members' roles, and the ML projects they assess."""
