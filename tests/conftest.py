@@ -1,7 +1,11 @@
 """The cast: alice (member, team 1), bob (manager, team 1), carol (member, team 2), admin (staff)."""
 
+import os
+
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from assessment import services
 from banks import files
@@ -9,6 +13,24 @@ from banks import services as bank_services
 from projects.models import Membership
 from tests import factories
 from tests.banks.bank_data import small_bank
+
+
+# Property-based tests take their size from a profile, never from their own decorator: "ci" is quick
+# and the same on every run; `make fuzz` selects "fuzz" for thousands of cases per test.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+hypothesis_settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("PAYDOWN_FUZZ_EXAMPLES", "2000")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_report_header(config):
@@ -94,4 +116,45 @@ def assessment(published, project1, alice):
     """An in-progress assessment of project 1 against the small published bank."""
     return services.start_assessment(
         project=project1, version=published, started_by=alice, title="Q3 review"
+    )
+
+
+@pytest.fixture
+def submitted(assessment, alice, bob):
+    """The assessment answered by alice and submitted by bob.
+
+    data (weight 2): (1×2/2 + 1×1/2) ÷ 2 = 75; code (weight 1): 0; overall (2×75 + 0) ÷ 3 = 50.
+    """
+    factories.answer(
+        assessment,
+        alice,
+        {"data-a": 2, "data-b": 1, "code-a": 0},
+        notes={"data-a": "Schema checked in CI."},
+        links={"data-a": "https://ci.example/schema"},
+    )
+    return services.submit_assessment(assessment=assessment, by=bob)
+
+
+@pytest.fixture
+def small_portfolio(published, team1, team2, bob, carol):
+    """Three team-1 projects on the small bank (one never assessed) and one team-2 project."""
+    strong = factories.make_project(team1, "Strong model")
+    weak = factories.make_project(team1, "Weak model")
+    factories.make_project(team1, "Unassessed model")
+    other = factories.make_project(team2, "Other team model")
+    factories.make_result(strong, published, bob, {"data-a": 2, "data-b": 2, "code-a": 2})
+    factories.make_result(weak, published, bob, {"data-a": 1})
+    factories.make_result(other, published, carol, {"data-a": 2})
+    return {"strong": strong, "weak": weak, "other": other}
+
+
+@pytest.fixture
+def carried_over(submitted, bob):
+    """A reassessment of `submitted` that starts from its team answers, each marked carried over."""
+    return services.start_assessment(
+        project=submitted.project,
+        version=submitted.version,
+        started_by=bob,
+        title="Q4 review",
+        carry_over=True,
     )
