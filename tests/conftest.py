@@ -14,7 +14,6 @@ from projects.models import Membership
 from tests import factories
 from tests.banks.bank_data import small_bank
 
-
 # Property-based tests take their size from a profile, never from their own decorator: "ci" is quick
 # and the same on every run; `make fuzz` selects "fuzz" for thousands of cases per test.
 hypothesis_settings.register_profile(
