@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from assessment.models import Assessment, ReportJob, TrackedAction
+from assessment.models import Assessment, ReportJob, SubmittedAssessmentError, TrackedAction
 from banks import queries as bank_queries
 from banks.models import BankVersion, Question
 from projects.models import Membership, Project, Team
@@ -92,15 +92,19 @@ def get_project_for_user(user: User, slug: str) -> Project:
 
 def get_assessment_for_user(user: User, pk: int) -> Assessment:
     """The assessment with its project, team, version and bank: one query."""
-    assessments = Assessment.objects.select_related("project__team", "version__bank")
+    assessments = Assessment.objects.select_related(
+        "project__team", "version__bank", "submitted_by"
+    )
     return get_object_or_404(assessments.filter(project__in=visible_projects(user)), pk=pk)
 
 
 def get_open_assessment_for_user(user: User, pk: int) -> Assessment:
-    """Answers, comments, settlements and submit change only an open assessment."""
+    """Answers, comments, settlements and submit change only an open assessment; the services
+    check again under the assessment's lock, since a submit may land in between."""
     assessment = get_assessment_for_user(user, pk)
     if not assessment.is_open:
-        raise PermissionDenied(_("This assessment is submitted; its answers can no longer change."))
+        who = assessment.submitted_by.get_username() if assessment.submitted_by else ""
+        raise SubmittedAssessmentError(submitted_by=who, submitted_at=assessment.submitted_at)
     return assessment
 
 

@@ -5,6 +5,9 @@ of the two middle levels, so a split team never reports more maturity than half 
 question is "not applicable" when more than half of its respondents say so. Respondents whose levels
 lie two or more steps apart on the scale are flagged *discuss*. A level the team settled on in a
 discussion overrides all of this.
+
+An answer carried over from the previous assessment counts only once someone confirms it: until then
+its question is *to confirm*, neither answered nor unanswered.
 """
 
 from collections.abc import Iterable, Sequence
@@ -19,6 +22,7 @@ class Response:
     respondent: str
     value: Decimal | None = None
     not_applicable: bool = False
+    carried: bool = False  # carried over from the previous assessment, nobody confirmed it yet
 
     @property
     def is_answered(self) -> bool:
@@ -38,10 +42,16 @@ class Consensus:
     discuss: bool = False
     settled: bool = False
     respondents: int = 0
+    to_confirm: bool = False
 
     @property
     def is_answered(self) -> bool:
         return self.value is not None or self.not_applicable
+
+    @property
+    def is_final(self) -> bool:
+        """Answered, and not resting on a carried-over answer nobody confirmed."""
+        return self.is_answered and not self.to_confirm
 
 
 UNANSWERED = Consensus(value=None)
@@ -54,22 +64,24 @@ def consensus_of(
     levels = sorted(r.value for r in answered if not r.not_applicable)
     positions = [scale.index(v) for v in levels if v in scale]
     spread = (max(positions) - min(positions)) if positions else 0
-    if settled is not None:
+    if settled is not None:  # the team decided together: nothing left to confirm
         return Consensus(settled.value, settled.not_applicable, False, True, len(answered))
     if not answered:
         return UNANSWERED
+    to_confirm = any(r.carried for r in answered)
     if 2 * (len(answered) - len(levels)) > len(answered):
-        return Consensus(None, True, spread >= 2, False, len(answered))
+        return Consensus(None, True, spread >= 2, False, len(answered), to_confirm)
     median = levels[(len(levels) - 1) // 2]
-    return Consensus(median, False, spread >= 2, False, len(answered))
+    return Consensus(median, False, spread >= 2, False, len(answered), to_confirm)
 
 
 @dataclass(frozen=True)
 class Progress:
     total: int
-    answered: int
-    not_applicable: int
+    answered: int  # at a level and confirmed
+    not_applicable: int  # confirmed
     discuss: int
+    to_confirm: int = 0
 
     @property
     def in_scope(self) -> int:
@@ -77,7 +89,7 @@ class Progress:
 
     @property
     def unanswered(self) -> int:
-        return self.in_scope - self.answered
+        return self.in_scope - self.answered - self.to_confirm
 
     @property
     def percent(self) -> int:
@@ -85,14 +97,16 @@ class Progress:
 
     @property
     def is_complete(self) -> bool:
-        return self.unanswered == 0
+        return self.unanswered == 0 and self.to_confirm == 0
 
 
 def progress_of(consensuses: Iterable[Consensus]) -> Progress:
     items = list(consensuses)
+    final = [c for c in items if not c.to_confirm]
     return Progress(
         total=len(items),
-        answered=sum(1 for c in items if c.value is not None),
-        not_applicable=sum(1 for c in items if c.not_applicable),
+        answered=sum(1 for c in final if c.value is not None),
+        not_applicable=sum(1 for c in final if c.not_applicable),
         discuss=sum(1 for c in items if c.discuss),
+        to_confirm=len(items) - len(final),
     )

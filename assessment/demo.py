@@ -52,7 +52,6 @@ def seed_in_progress_assessment() -> Assessment | None:
                     if level >= 3 and username == "alice"
                     else "",
                 ),
-                previous=None,
             )
     return assessment
 

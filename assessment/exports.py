@@ -7,11 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from assessment import planning
-from assessment.models import Assessment, AssessmentResult
+from assessment.models import AnswerChange, Assessment, AssessmentResult
 from banks.validation import plain_number as _number
 
-RESULTS_SCHEMA = "paydown.results/1"
+# Each stored result records the shape it was submitted under, so its export (and the hash its
+# report printed) never changes: 1 before answer snapshots and marks existed, 2 since.
+RESULTS_SCHEMAS = {1: "paydown.results/1", 2: "paydown.results/2"}
 PLAN_SCHEMA = "paydown.plan/1"
+HISTORY_SCHEMA = "paydown.answer-history/1"
 
 
 def _date(value) -> str | None:
@@ -19,14 +22,18 @@ def _date(value) -> str | None:
 
 
 def results_data(assessment: Assessment, result: AssessmentResult) -> dict[str, Any]:
-    """Everything needed to recompute the score by hand; stored values only, never recomputed."""
-    project = assessment.project
-    return {
-        "schema": RESULTS_SCHEMA,
-        "project": {"slug": project.slug, "name": project.name, "team": project.team.name},
+    """Everything needed to recompute the score by hand; stored values only, never recomputed,
+    and nothing read from the live answers."""
+    data = {
+        "schema": RESULTS_SCHEMAS[result.export_schema],
+        "project": {
+            "slug": assessment.project.slug,
+            "name": result.project_name,
+            "team": result.team_name,
+        },
         "assessment": {
             "id": assessment.pk,
-            "title": assessment.title,
+            "title": result.title,
             "started": _date(assessment.created),
             "submitted": _date(assessment.submitted_at),
             "respondents": result.respondents,
@@ -74,6 +81,35 @@ def results_data(assessment: Assessment, result: AssessmentResult) -> dict[str, 
             for q in result.questions.all()
         ],
     }
+    if result.export_schema >= 2:
+        _add_marks_and_answers(data, result)
+    return data
+
+
+def _add_marks_and_answers(data: dict[str, Any], result: AssessmentResult) -> None:
+    """Schema 2: each question says whether it rests on a carried-over answer nobody confirmed or
+    on a disagreement nobody settled, and carries every respondent's answer as submitted."""
+    answers: dict[str, list[dict[str, Any]]] = {}
+    for a in result.answers.all():
+        answers.setdefault(a.question_key, []).append(
+            {
+                "respondent": a.respondent,
+                "level": _number(a.value),
+                "not_applicable": a.not_applicable,
+                "na_reason": a.na_reason,
+                "na_detail": a.na_detail,
+                "notes": a.notes,
+                "links": a.link_list,
+                "carried_over_unconfirmed": a.carried_over,
+                "confirmed": _date(a.confirmed_at),
+                "confirmed_by": a.confirmed_by,
+            }
+        )
+    for row, q in zip(data["questions"], result.questions.all(), strict=True):
+        row["carried_over_unconfirmed"] = q.carried_unconfirmed
+        row["unsettled"] = q.unsettled
+        row["settled_note"] = q.settled_note
+        row["answers"] = answers.get(q.question_key, [])
 
 
 def canonical_json(data: dict[str, Any]) -> str:
@@ -86,6 +122,7 @@ def results_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(out)
     writer.writerow(
         ["kind", "key", "name", "score", "points", "level", "level_name", "counted", "total"]
+        + (["carried_over_unconfirmed", "unsettled"] if _with_marks(data) else [])
     )
     overall = data["overall"]
     writer.writerow(["overall", "", data["assessment"]["title"], overall["score"], "", overall["level"],
@@ -93,7 +130,16 @@ def results_csv(data: dict[str, Any]) -> str:
     for c in data["categories"]:
         writer.writerow(["category", c["key"], c["name"], c["score"], c["points"], c["level"],
                          c["level_name"], c["counted_questions"], c["total_questions"]])  # fmt: skip
+    if _with_marks(data):
+        for q in data["questions"]:
+            level = "N/A" if q["not_applicable"] else q["level"]
+            writer.writerow(["question", q["key"], q["text"], "", "", level, "", "", "",
+                             q["carried_over_unconfirmed"], q["unsettled"]])  # fmt: skip
     return out.getvalue()
+
+
+def _with_marks(data: dict[str, Any]) -> bool:
+    return data["schema"] != RESULTS_SCHEMAS[1]
 
 
 def plan_data(assessment: Assessment, actions: list[planning.Action]) -> dict[str, Any]:
@@ -142,4 +188,33 @@ def plan_csv(data: dict[str, Any]) -> str:
                          a["to_level"], a["priority"], a["effort"], a["impact"],
                          a["expected_gain"]["category"], a["expected_gain"]["overall"], a["advice"],
                          a["why"]])  # fmt: skip
+    return out.getvalue()
+
+
+def history_data(assessment: Assessment, changes: list[AnswerChange]) -> dict[str, Any]:
+    """Who changed which answer when: the level from and to, and whether notes or links changed."""
+    return {
+        "schema": HISTORY_SCHEMA,
+        "assessment": assessment.pk,
+        "changes": [
+            {
+                "question": c.question.key,
+                "respondent": c.respondent.get_username(),
+                "at": _date(c.changed_at),
+                "from": c.from_value,
+                "to": c.to_value,
+                "notes_changed": c.notes_changed,
+            }
+            for c in changes
+        ],
+    }
+
+
+def history_csv(data: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    columns = ["question", "respondent", "at", "from", "to", "notes_changed"]
+    writer.writerow(columns)
+    for change in data["changes"]:
+        writer.writerow([change[column] for column in columns])
     return out.getvalue()

@@ -1,7 +1,7 @@
 """Reads shared by the answer services and the pages: the team's answers and their consensus."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db.models import FilteredRelation, Q
@@ -21,7 +21,10 @@ def settled_of(settlement: Settlement | None) -> consensus.Settled | None:
 
 def response_of(answer: Answer) -> consensus.Response:
     return consensus.Response(
-        answer.respondent.get_username(), answer.level_value, answer.not_applicable
+        answer.respondent.get_username(),
+        answer.level_value,
+        answer.not_applicable,
+        carried=answer.carried_over,
     )
 
 
@@ -97,7 +100,9 @@ def team_answers(assessment: Assessment) -> TeamAnswers:
         )
         result.responses.setdefault(qid, [])
         if rid is not None:
-            result.responses[qid].append(consensus.Response(username, value, bool(na)))
+            result.responses[qid].append(
+                consensus.Response(username, value, bool(na), carried=bool(carried))
+            )
             if carried:
                 result.carried_over.add((qid, rid))
             if confirmed:
@@ -132,6 +137,27 @@ class AnswerStatus:
     nav_items: list[tuple[str, str, consensus.Progress]]
 
 
+def answer_status(
+    assessment: Assessment, team: TeamAnswers, *, question: QuestionInfo, respondent
+) -> AnswerStatus:
+    """What the status region beside a question shows, and the progress around it."""
+    mine = (question.id, respondent.pk)
+    teams = consensus_by_question(assessment, team)
+    return AnswerStatus(
+        question_key=question.key,
+        carried=teams[question.id].to_confirm,
+        confirmed_at=team.confirmed_at.get(mine),
+        team=teams[question.id],
+        others=[
+            r
+            for r in team.responses[question.id]
+            if r.respondent != respondent.get_username() and r.is_answered
+        ],
+        progress=consensus.progress_of(teams.values()),
+        nav_items=team.nav_items(teams),
+    )
+
+
 def answer_status_after_save(
     assessment: Assessment,
     team: TeamAnswers,
@@ -141,22 +167,12 @@ def answer_status_after_save(
     saved: consensus.Response,
     confirmed: bool,
 ) -> AnswerStatus:
-    """The state after a save, without reading it back: the upsert wrote exactly `saved`."""
-    team.replace(question.id, saved)
+    """The state after a save, without reading it back: the upsert wrote exactly `saved` (or, when
+    it gave no level, kept the saved one)."""
     mine = (question.id, respondent.pk)
     if confirmed:
         team.carried_over.discard(mine)
-    teams = consensus_by_question(assessment, team)
-    return AnswerStatus(
-        question_key=question.key,
-        carried=mine in team.carried_over,
-        confirmed_at=timezone.now() if confirmed else team.confirmed_at.get(mine),
-        team=teams[question.id],
-        others=[
-            r
-            for r in team.responses[question.id]
-            if r.respondent != saved.respondent and r.is_answered
-        ],
-        progress=consensus.progress_of(teams.values()),
-        nav_items=team.nav_items(teams),
-    )
+        team.confirmed_at[mine] = timezone.now()
+    if saved.is_answered:
+        team.replace(question.id, replace(saved, carried=mine in team.carried_over))
+    return answer_status(assessment, team, question=question, respondent=respondent)

@@ -47,6 +47,17 @@ urlpatterns = [
         name="add_comment",
     ),
     path("assessments/<int:pk>/questions/<slug:key>/settle/", questionnaire.settle, name="settle"),
+    path("assessments/<int:pk>/confirm/", questionnaire.confirm_carried, name="confirm_carried"),
+    path(
+        "assessments/<int:pk>/questions/<slug:key>/history/",
+        questionnaire.question_history,
+        name="question_history",
+    ),
+    re_path(
+        r"^assessments/(?P<pk>[0-9]+)/history\.(?P<fmt>json|csv)$",
+        questionnaire.history_export,
+        name="history_export",
+    ),
     path("assessments/<int:pk>/discuss/", questionnaire.discuss, name="discuss"),
     path("assessments/<int:pk>/submit/", questionnaire.submit, name="submit"),
     path("assessments/<int:pk>/results/", results.result_detail, name="results"),

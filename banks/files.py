@@ -6,30 +6,41 @@ from typing import Any
 
 import yaml
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from banks import queries, validation
+from banks import queries, validation, yaml_reader
 from banks.models import BankVersion, Category, Level, Question, QuestionBank, Remediation
 from banks.validation import number as _number
 
+# Limits of a bank file (docs/bank-format.md, "Limits"); the YAML inside is bounded by yaml_reader.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ERRORS = 100  # problems listed in full; the rest are counted
+MAX_ERROR_CHARS = 500
+
 BANK_FILES = Path(__file__).resolve().parent / "bank_files"
 SHIPPED_BANKS = [BANK_FILES / "ml-technical-debt.yaml", BANK_FILES / "ml-test-score.yaml"]
 
 
 class BankFileError(Exception):
-    """A bank file or draft that cannot be imported or published; `errors` lists every problem."""
+    """A bank file or draft that cannot be imported or published; `errors` lists the problems."""
 
     def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = errors
+        # Messages quote the file (jsonschema quotes whole values), so a hostile file must not
+        # turn them into megabytes on the admin page.
+        shown = [
+            error if len(error) <= MAX_ERROR_CHARS else error[: MAX_ERROR_CHARS - 1] + "…"
+            for error in errors[:MAX_ERRORS]
+        ]
+        if len(errors) > MAX_ERRORS:
+            shown.append(f"file: {len(errors) - MAX_ERRORS:,} more problems not shown")
+        super().__init__("; ".join(shown))
+        self.errors = shown
 
 
 # --- parsing and validation (plain data, no database) -------------------------------------------
 
 
 def parse(raw: bytes | str) -> dict[str, Any]:
-    """Turn file content into data, refusing oversized, non-UTF-8 and malformed YAML."""
+    """Turn file content into data, refusing oversized, non-UTF-8, malformed and hostile YAML."""
     if isinstance(raw, str):
         raw = raw.encode()
     if len(raw) > MAX_FILE_BYTES:
@@ -39,13 +50,9 @@ def parse(raw: bytes | str) -> dict[str, Any]:
     except UnicodeDecodeError as error:
         raise BankFileError([f"file: not UTF-8 text (byte {error.start})"]) from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
-        raise BankFileError([f"{where}: invalid YAML: {error.problem}"]) from None
-    except yaml.YAMLError as error:
-        raise BankFileError([f"file: invalid YAML: {error}"]) from None
+        data = yaml_reader.read(text)
+    except yaml_reader.YAMLRefused as refused:
+        raise BankFileError(refused.problems) from None
     if not isinstance(data, dict):
         raise BankFileError(["file: expected a mapping with slug, name, version, categories …"])
     return data
@@ -65,6 +72,9 @@ def load(raw: bytes | str) -> dict[str, Any]:
 
 class _BankDumper(yaml.SafeDumper):
     """Readable, deterministic YAML: long text folded, short scalar lists inline."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a value used twice is written twice: import refuses aliases
 
 
 def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
@@ -105,7 +115,6 @@ def version_to_data(version: BankVersion) -> dict[str, Any]:
         "name": version.bank.name,
         "description": version.bank.description,
         "version": version.number,
-        "status": version.status,
         "changelog": version.changelog,
         "scoring": version.scoring_method,
         "scale": [_number(v) for v in version.scale],
@@ -154,7 +163,10 @@ def export_version(version: BankVersion) -> str:
 
 @transaction.atomic
 def import_data(data: dict[str, Any]) -> BankVersion:
-    """Create a bank version from validated data; the bank is created on first import."""
+    """Create a draft version from validated data; the bank is created on first import.
+
+    Only services.publish_version publishes, so a file can never skip preview and publish.
+    """
     bank, created = QuestionBank.objects.select_for_update().get_or_create(
         slug=data["slug"], defaults={"name": data["name"], "description": data["description"]}
     )
@@ -165,7 +177,6 @@ def import_data(data: dict[str, Any]) -> BankVersion:
         raise BankFileError(
             [f"version: {bank.slug} already has a version {data['version']}; number the file anew"]
         )
-    status = data.get("status", BankVersion.Status.DRAFT)
     try:
         version = BankVersion.objects.create(
             bank=bank,
@@ -179,10 +190,6 @@ def import_data(data: dict[str, Any]) -> BankVersion:
             [f"version: {bank.slug} already has a version {data['version']}"]
         ) from None
     _create_content(version, data["categories"])
-    if status != BankVersion.Status.DRAFT:
-        version.status = status
-        version.published_at = timezone.now()
-        version.save(update_fields=["status", "published_at"])
     return version
 
 
@@ -251,13 +258,17 @@ def import_file(raw: bytes | str) -> BankVersion:
 
 
 def load_shipped_banks() -> list[BankVersion]:
-    """Import the banks shipped in bank_files/ whose version is not in the database yet."""
-    imported = []
+    """Import and publish the banks in bank_files/ whose version is not in the database yet.
+
+    They take the way of every bank: imported as a draft, then published, which validates.
+    """
+    from banks import services  # services imports this module
+
+    published = []
     for path in SHIPPED_BANKS:
         data = load(path.read_bytes())
-        exists = BankVersion.objects.filter(
-            bank__slug=data["slug"], number=data["version"]
-        ).exists()
-        if not exists:
-            imported.append(import_data(data))
-    return imported
+        if BankVersion.objects.filter(bank__slug=data["slug"], number=data["version"]).exists():
+            continue
+        with transaction.atomic():  # a version that fails to publish leaves no draft behind
+            published.append(services.publish_version(version=import_data(data)))
+    return published

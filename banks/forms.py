@@ -28,7 +28,10 @@ class LinesField(forms.CharField):
 class BankImportForm(forms.Form):
     file = forms.FileField(
         label=_("Bank file (YAML)"),
-        help_text=_("One bank version in the documented format, at most 2 MB."),
+        help_text=_(
+            "One bank version in the documented format, at most 2 MB. It is imported as a draft: "
+            "preview it, then publish it."
+        ),
     )
 
     def clean_file(self):

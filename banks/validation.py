@@ -1,8 +1,10 @@
-"""Bank validation on plain data: the JSON Schema, then the rules a schema cannot say (scale,
-levels, steps, duplicate keys, prerequisites and their cycles). No database."""
+"""Bank validation on plain data: the JSON Schema, then the numbers as the database will store them,
+then the rules a schema cannot say (scale, levels, steps, duplicate keys, prerequisites and their
+cycles). No database."""
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -11,6 +13,11 @@ from typing import Any
 import jsonschema
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "bank_files" / "bank.schema.json"
+CENT = Decimal("0.01")  # weights, levels and steps are DecimalField(decimal_places=2)
+STATUS_IN_FILE = (
+    "status: a bank file has no status: an import always makes a draft. Delete this line, then "
+    "preview the draft and publish it"
+)
 
 
 @cache
@@ -18,21 +25,59 @@ def _schema_validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
 
 
-def _path(parts) -> str:
+def format_path(parts: Iterable[str | int | None]) -> str:
+    """`categories[0].weight` from ["categories", 0, "weight"]; None parts are skipped."""
     text = ""
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if part is not None:
+            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "file"
 
 
 def validate(data: dict[str, Any]) -> list[str]:
-    """Every problem with a bank version's data, each prefixed by its path; empty when valid."""
+    """Every problem with a bank version's data, each prefixed by its path; empty when valid.
+
+    Each stage runs only on data the one before accepted: the rules assume a valid shape, and
+    sorting the scale assumes finite numbers.
+    """
+    errors = []
+    if "status" in data:  # files made before drafts were the only way in have one
+        errors.append(STATUS_IN_FILE)
+        data = {key: value for key, value in data.items() if key != "status"}
     structural = sorted(
         _schema_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]
     )
-    if structural:
-        return [f"{_path(error.absolute_path)}: {error.message}" for error in structural]
-    return _semantic_errors(data)
+    errors += [f"{format_path(error.absolute_path)}: {error.message}" for error in structural]
+    return errors or _number_errors(data) or _semantic_errors(data)
+
+
+def _number_errors(data: dict[str, Any]) -> list[str]:
+    """Every number is stored exactly: finite, with at most the 2 decimals its column keeps."""
+    numbers = [(f"scale[{i}]", value) for i, value in enumerate(data["scale"])]
+    for c, category in enumerate(data["categories"]):
+        numbers.append((f"categories[{c}].weight", category["weight"]))
+        for q, question in enumerate(category["questions"]):
+            q_path = f"categories[{c}].questions[{q}]"
+            numbers.append((f"{q_path}.weight", question["weight"]))
+            numbers += [
+                (f"{q_path}.levels[{i}].value", level["value"])
+                for i, level in enumerate(question["levels"])
+            ]
+            numbers += [
+                (f"{q_path}.remediation[{i}].to", step["to"])
+                for i, step in enumerate(question["remediation"])
+            ]
+    errors = []
+    for path, value in numbers:
+        exact = Decimal(str(value))
+        if not exact.is_finite():
+            errors.append(f"{path}: {value} is not a number; use a finite number")
+        elif exact.as_tuple().exponent < -2:
+            errors.append(
+                f"{path}: {value!r} would be stored as {exact.quantize(CENT)}; "
+                "use at most 2 decimals"
+            )
+    return errors
 
 
 def _semantic_errors(data: dict[str, Any]) -> list[str]:
@@ -115,25 +160,32 @@ def _step_errors(steps: list[dict], scale: list[Decimal], path: str) -> list[str
 
 
 def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Each distinct prerequisite cycle once, as the list of keys along it."""
+    """Each distinct prerequisite cycle once, as the list of keys along it.
+
+    A depth-first walk with its own stack: a long chain of prerequisites (a draft edited in the
+    admin has no size limit) must not reach Python's recursion limit.
+    """
     cycles, seen_sets = [], set()
     state: dict[str, str] = {}
-
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = "active"
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == "active":
+    for root in graph:
+        if root in state:
+            continue
+        state[root] = "active"
+        trail, pending = [root], [iter(graph[root])]
+        while pending:
+            nxt = next(pending[-1], None)
+            if nxt is None:
+                state[trail.pop()] = "done"
+                pending.pop()
+            elif state.get(nxt) == "active":
                 cycle = trail[trail.index(nxt) :]
                 if frozenset(cycle) not in seen_sets:
                     seen_sets.add(frozenset(cycle))
                     cycles.append(cycle)
             elif nxt not in state:
-                visit(nxt, [*trail, nxt])
-        state[node] = "done"
-
-    for node in graph:
-        if node not in state:
-            visit(node, [node])
+                state[nxt] = "active"
+                trail.append(nxt)
+                pending.append(iter(graph.get(nxt, [])))
     return cycles
 
 

@@ -76,7 +76,6 @@ def main() -> None:
                     question_id=ids[key],
                     respondent=user,
                     answer=services.AnswerInput(value=scale[(q + r) % len(scale)]),
-                    previous=None,
                 )
         return assessment
 

@@ -1,9 +1,12 @@
-"""Response headers that Django's SecurityMiddleware does not set (Django 5.2 has no CSP support)."""
+"""Our middleware: response headers Django 5.2 does not set (CSP), and form-only writes to pages."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import escape
+from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext as _
 
 
 class ContentSecurityPolicyMiddleware:
@@ -18,3 +21,45 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+UTF8 = {"utf-8", "utf8"}
+
+
+class FormEncodingMiddleware:
+    """Pages take writes as HTML forms only. Any other body (JSON, XML, text) would reach the views
+    as an empty form, and an empty form must never read as "clear everything"; a charset other than
+    UTF-8 makes Django fail on the first read of the form. Both are refused before any view, CSRF
+    check or session runs, so nothing changes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in {"POST", "PUT", "PATCH"}:
+            refusal = self.refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    @staticmethod
+    def refusal(request: HttpRequest) -> HttpResponse | None:
+        content_type, params = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
+        if content_type.lower() not in FORM_TYPES:
+            return _refused(
+                415,
+                _("This page takes a web form (URL-encoded or multipart), not “%(type)s”.")
+                % {"type": content_type or _("no content type")},
+            )
+        charset = params.get("charset", "utf-8").lower()
+        if charset not in UTF8:
+            return _refused(
+                400, _("Forms are read as UTF-8, not “%(charset)s”.") % {"charset": charset}
+            )
+        return None
+
+
+def _refused(status: int, message: str) -> HttpResponse:
+    body = f'<p class="status-line" role="alert">{escape(message)} {escape(_("Nothing was saved."))}</p>'
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")

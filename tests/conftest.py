@@ -25,7 +25,7 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.register_profile(
     "fuzz",
-    max_examples=int(os.environ.get("PAYDOWN_FUZZ_EXAMPLES", "2000")),
+    max_examples=int(os.environ.get("PAYDOWN_FUZZ_EXAMPLES", "1000")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -1,10 +1,14 @@
-"""Small builders for test data; each returns a saved object."""
+"""Small builders for test data (each returns a saved object), and answers posted as the page does."""
 
 from itertools import count
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
+from assessment import services
+from assessment.models import Answer
 from projects.models import Membership, Project, Team
+from tests.pages import HTMX
 
 _serial = count(1)
 
@@ -29,3 +33,36 @@ def add_member(team: Team, user, role: str = Membership.Role.MEMBER) -> Membersh
 def make_project(team: Team, name: str | None = None) -> Project:
     n = next(_serial)
     return Project.objects.create(team=team, name=name or f"Project {n}", slug=f"project-{n}")
+
+
+def answer(
+    assessment, respondent, levels: dict[str, int], **evidence: dict[str, str]
+) -> list[Answer]:
+    """Save `respondent`'s level per question key; `notes={"data-a": "..."}` adds evidence."""
+    questions = {q.key: q for q in assessment.version.questions.all()}
+    return Answer.objects.bulk_create(
+        Answer(
+            assessment=assessment,
+            question=questions[key],
+            respondent=respondent,
+            level_value=level,
+            **{name: by_key.get(key, "") for name, by_key in evidence.items()},
+        )
+        for key, level in levels.items()
+    )
+
+
+def make_result(project: Project, version, user, levels: dict[str, int], title: str = "Q"):
+    """Start, answer (unlisted questions at 0) and submit an assessment; returns its result."""
+    assessment = services.start_assessment(
+        project=project, version=version, started_by=user, title=title
+    )
+    answer(assessment, user, {q.key: levels.get(q.key, 0) for q in version.questions.all()})
+    return services.submit_assessment(assessment=assessment, by=user).result
+
+
+def post_answer(client, assessment, key: str, choice: str = "", *, htmx: bool = True, **fields):
+    """Post one answer as the questionnaire's form does (htmx autosave, or plain with `htmx=False`)."""
+    data = {"choice": choice, "notes": "", "links": "", "na_reason": "", "na_detail": "", **fields}
+    url = reverse("assessment:save_answer", args=[assessment.pk, key])
+    return client.post(url, data, headers=HTMX if htmx else {})

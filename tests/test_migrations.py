@@ -1,5 +1,7 @@
 """Moving the bank models from the assessment app to the banks app keeps every row and permission."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -70,3 +72,56 @@ def test_bank_rows_content_types_and_staff_permissions_survive_the_move():
     assert list(granted.values_list("content_type__app_label", "codename")) == [
         ("banks", "change_question")
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_results_submitted_before_the_snapshots_get_one_and_keep_their_export():
+    old = migrate([("assessment", "0006_bank_models_moved_to_banks")])
+    user = old.get_model("auth", "User").objects.create(username="ann")
+    bank = old.get_model("banks", "QuestionBank").objects.create(name="B", slug="b")
+    version = old.get_model("banks", "BankVersion").objects.create(
+        bank=bank, number=1, status="draft", scale=[0, 1, 2]
+    )
+    category = old.get_model("banks", "Category").objects.create(
+        version=version, key="data", name="Data", weight=1, order=0
+    )
+    question = old.get_model("banks", "Question").objects.create(
+        version=version, category=category, key="data-a", text="Versioned?", order=0
+    )
+    team = old.get_model("projects", "Team").objects.create(name="T", slug="t")
+    project = old.get_model("projects", "Project").objects.create(team=team, name="P", slug="p")
+    assessment = old.get_model("assessment", "Assessment").objects.create(
+        project=project,
+        version=version,
+        title="Before",
+        status="submitted",
+        submitted_at=datetime(2026, 6, 1, tzinfo=UTC),
+    )
+    old.get_model("assessment", "Answer").objects.create(
+        assessment=assessment,
+        question=question,
+        respondent=user,
+        level_value=2,
+        notes="In DVC.",
+        links="https://dvc.example",
+    )
+    result = old.get_model("assessment", "AssessmentResult").objects.create(
+        assessment=assessment, version=version, method="maturity", counted=1, total=1, respondents=1
+    )
+
+    new = migrate(latest_targets())
+
+    stored = new.get_model("assessment", "AssessmentResult").objects.get(pk=result.pk)
+    assert (stored.export_schema, stored.project_name, stored.team_name, stored.title) == (
+        1,
+        "P",
+        "T",
+        "Before",
+    )
+    snapshot = new.get_model("assessment", "AnswerSnapshot").objects.get(result_id=result.pk)
+    assert (snapshot.respondent, snapshot.value, snapshot.notes, snapshot.links) == (
+        "ann",
+        2,
+        "In DVC.",
+        "https://dvc.example",
+    )

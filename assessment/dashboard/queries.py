@@ -145,6 +145,17 @@ class Portfolio:
         return counts
 
 
+def banks_assessed(teams: list[Team]) -> list[tuple[str, str]]:
+    """(slug, name) of the banks the teams' projects have results on, most recently used first."""
+    rows = (
+        AssessmentResult.objects.filter(assessment__project__team__in=teams)
+        .values_list("version__bank__slug", "version__bank__name")
+        .annotate(last=Max("assessment__submitted_at"))
+        .order_by("-last")
+    )
+    return [(slug, name) for slug, name, _last in rows]
+
+
 @dataclass(frozen=True)
 class FilterChoices:
     banks: list[tuple[str, str]]
@@ -161,7 +172,9 @@ def filter_choices(teams: list[Team]) -> FilterChoices:
     )
 
 
-def build(teams: list[Team], filters: Filters) -> Portfolio:
+def build(teams: list[Team], filters: Filters, *, summary: bool = False) -> Portfolio:
+    """The portfolio of the teams' projects under the filters; `summary` leaves out the trends and
+    common gaps, which only the managers' dashboard shows."""
     team_ids = [t.pk for t in teams]
     latest = (
         AssessmentResult.objects.filter(
@@ -222,8 +235,8 @@ def build(teams: list[Team], filters: Filters) -> Portfolio:
         visible=len(all_rows),
         page=Paginator(rows, PAGE_SIZE).get_page(filters.page),
         compared=compared,
-        trends=_trends([r.project for r in trend_rows], filters.bank),
-        common_gaps=_common_gaps(latest_ids, len(results), filters.bank),
+        trends={} if summary else _trends([r.project for r in trend_rows], filters.bank),
+        common_gaps=[] if summary else _common_gaps(latest_ids, len(results), filters.bank),
     )
 
 

@@ -28,10 +28,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _member_summary(request: HttpRequest) -> HttpResponse:
-    """Members who manage no team see their own projects' latest results, nothing else."""
+    """Members who manage no team see their own projects' latest results, nothing else: one bank
+    at a time (`?bank=`), the one their teams used last unless they choose."""
     teams = list(access.visible_teams(request.user).order_by("name"))
-    data = queries.build(teams, queries.Filters(sort="name", stale_days=settings.STALE_AFTER_DAYS))
-    return render(request, "dashboard/dashboard_member.html", {"data": data})
+    banks = queries.banks_assessed(teams)
+    slugs = [slug for slug, _name in banks]
+    bank = request.GET.get("bank", "")
+    bank = bank if bank in slugs else (slugs[0] if slugs else queries.DEFAULT_BANK)
+    filters = queries.Filters(bank=bank, sort="name", stale_days=settings.STALE_AFTER_DAYS)
+    context = {"data": queries.build(teams, filters, summary=True), "banks": banks, "bank": bank}
+    return render(request, "dashboard/dashboard_member.html", context)
 
 
 def portfolio_export(request: HttpRequest, fmt: str) -> FileResponse:

@@ -10,6 +10,7 @@ from assessment.models.answers import (
 )
 from assessment.models.reports import ReportJob
 from assessment.models.results import (
+    AnswerSnapshot,
     AssessmentResult,
     CategoryResult,
     QuestionResult,
@@ -17,6 +18,7 @@ from assessment.models.results import (
 )
 
 __all__ = [
+    "AnswerSnapshot",
     "ReportJob",
     "AssessmentResult",
     "CategoryResult",

@@ -1,5 +1,7 @@
 """Assessments of a project against a bank version, and every respondent's answers to them."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -10,10 +12,14 @@ from projects.models import Project
 
 
 class SubmittedAssessmentError(Exception):
-    """An answer of a submitted assessment was about to change: its result must stay as submitted."""
+    """An answer of a submitted assessment was about to change: its result must stay as submitted.
 
-    def __init__(self) -> None:
+    Carries who submitted and when, when known, so the one who lost the race can be told."""
+
+    def __init__(self, submitted_by: str = "", submitted_at: datetime | None = None) -> None:
         super().__init__("This assessment is submitted and read-only.")
+        self.submitted_by = submitted_by
+        self.submitted_at = submitted_at
 
 
 class Assessment(models.Model):
@@ -69,6 +75,16 @@ class Assessment(models.Model):
 
 
 class AnswerQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # Upserts skip save(): the same guard, one query for the whole batch.
+        objs = list(objs)
+        assessment_ids = {obj.assessment_id for obj in objs}
+        if Assessment.objects.filter(
+            pk__in=assessment_ids, status=Assessment.Status.SUBMITTED
+        ).exists():
+            raise SubmittedAssessmentError
+        return super().bulk_create(objs, *args, **kwargs)
+
     def update(self, **kwargs):
         if self.filter(assessment__status=Assessment.Status.SUBMITTED).exists():
             raise SubmittedAssessmentError
@@ -106,6 +122,14 @@ class Answer(models.Model):
     links = models.TextField(_("evidence links"), blank=True, help_text=_("One URL per line."))
     carried_over = models.BooleanField(_("carried over"), default=False)
     confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AnswerQuerySet.as_manager()
@@ -146,7 +170,8 @@ class Answer(models.Model):
 
 
 class AnswerChange(models.Model):
-    """History of a respondent's level on a question: who changed it, when, from what to what."""
+    """History of a respondent's answer to a question: who changed it, when, the level from what to
+    what, and whether the notes or links changed (edits in one sitting make one row)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="changes")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
@@ -156,6 +181,7 @@ class AnswerChange(models.Model):
     changed_at = models.DateTimeField(auto_now_add=True)
     from_value = models.CharField(max_length=10, blank=True, help_text="A level, 'na' or empty.")
     to_value = models.CharField(max_length=10, blank=True)
+    notes_changed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["changed_at", "pk"]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models.answers import Assessment
+from assessment.models.answers import Answer, Assessment
 from banks.models import BankVersion
 from projects.models import Project
 
@@ -23,6 +23,14 @@ class AssessmentResult(models.Model):
     respondents = models.PositiveIntegerField()
     category_weight_sum = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     computed_at = models.DateTimeField(auto_now_add=True)
+    # What the exports print of the project and the assessment, as they were at submit: a rename
+    # must not change a result's export, nor so its integrity hash.
+    project_name = models.CharField(max_length=120, blank=True)
+    team_name = models.CharField(max_length=120, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    # The export shape this result was submitted under: 1 for results submitted before the
+    # snapshots and marks existed (their exports stay byte-identical), 2 since.
+    export_schema = models.PositiveSmallIntegerField(default=2)
 
     def __str__(self) -> str:
         return f"Result of {self.assessment}"
@@ -69,6 +77,10 @@ class QuestionResult(models.Model):
     unanswered = models.BooleanField(default=False)
     settled = models.BooleanField(default=False)
     settled_note = models.CharField(max_length=500, blank=True)
+    # A carried-over answer nobody confirmed, or a disagreement nobody settled (the lower middle
+    # was used): a manager may submit with them, and reports say so.
+    carried_unconfirmed = models.BooleanField(default=False)
+    unsettled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["result", "order"]
@@ -80,6 +92,47 @@ class QuestionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_key}: {self.value}"
+
+
+class AnswerSnapshot(models.Model):
+    """One respondent's answer to one question as it stood at submit. Reports and exports read
+    these, never the live answer rows."""
+
+    result = models.ForeignKey(AssessmentResult, on_delete=models.CASCADE, related_name="answers")
+    question_key = models.SlugField(max_length=80)
+    respondent = models.CharField(max_length=150)  # the user name at submit
+    value = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    not_applicable = models.BooleanField(default=False)
+    na_reason = models.CharField(max_length=20, blank=True)
+    na_detail = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+    links = models.TextField(blank=True)
+    carried_over = models.BooleanField(default=False)  # still as carried over: nobody confirmed
+    confirmed_at = models.DateTimeField(null=True)
+    confirmed_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["result", "question_key", "respondent"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "question_key", "respondent"], name="answersnapshot_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent} on {self.question_key}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.value is not None or self.not_applicable
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line for line in self.links.splitlines() if line.strip()]
+
+    @property
+    def na_reason_label(self) -> str:
+        return dict(Answer.NotApplicableReason.choices).get(self.na_reason, self.na_reason)
 
 
 class TrackedAction(models.Model):

@@ -61,11 +61,18 @@ def progress_by_assessment(assessments: list[Assessment]) -> dict[int, consensus
     ).values_list("id", "version_id"):
         question_ids[version_id].append(question_id)
     responses: dict[tuple[int, int], list[consensus.Response]] = defaultdict(list)
-    for assessment_id, question_id, respondent_id, value, na in Answer.objects.filter(
+    for assessment_id, question_id, respondent_id, value, na, carried in Answer.objects.filter(
         assessment__in=open_ones
-    ).values_list("assessment_id", "question_id", "respondent_id", "level_value", "not_applicable"):
+    ).values_list(
+        "assessment_id",
+        "question_id",
+        "respondent_id",
+        "level_value",
+        "not_applicable",
+        "carried_over",
+    ):
         responses[(assessment_id, question_id)].append(
-            consensus.Response(str(respondent_id), value, na)
+            consensus.Response(str(respondent_id), value, na, carried=carried)
         )
     settled = {
         (a_id, q_id): consensus.Settled(value, na)

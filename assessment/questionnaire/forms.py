@@ -15,7 +15,14 @@ MAX_LINKS = 20
 
 
 class AnswerForm(forms.Form):
-    """One respondent's answer to one question, as posted by the questionnaire (with or without JS)."""
+    """One respondent's answer to one question, as posted by the questionnaire (with or without JS).
+
+    The questionnaire always sends `choice` (a hidden empty one before the radios), `notes` and
+    `links`; a post without them is not this form, and must not read as an empty answer.
+    An empty `choice` means "no level given": the saved level, if any, is kept.
+    """
+
+    REQUIRED_KEYS = ("choice", "notes", "links")
 
     choice = forms.CharField(required=False, max_length=10)
     na_reason = forms.ChoiceField(
@@ -52,7 +59,8 @@ class AnswerForm(forms.Form):
             value = Decimal(choice)
         except InvalidOperation:
             value = None
-        if value is None or value not in self.scale:
+        # NaN, sNaN and infinities are not levels; sNaN would even raise on comparison.
+        if value is None or not value.is_finite() or value not in self.scale:
             raise forms.ValidationError(_("That is not one of this question's levels."))
         return value
 
@@ -95,6 +103,10 @@ class AnswerForm(forms.Form):
             links=data["links"],
             confirm=data["confirm"],
         )
+
+    @classmethod
+    def missing_keys(cls, data) -> list[str]:
+        return [key for key in cls.REQUIRED_KEYS if key not in data]
 
     def first_error(self) -> str:
         return next(iter(self.errors.values()))[0]

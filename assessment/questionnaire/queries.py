@@ -53,6 +53,20 @@ class Questionnaire:
         return [row for c in self.categories for row in c.questions if row.consensus.discuss]
 
     @property
+    def to_confirm(self) -> list[QuestionRow]:
+        """Questions resting on a carried-over answer nobody confirmed yet."""
+        return [
+            row
+            for c in self.categories
+            for row in c.questions
+            if row.consensus.is_answered and row.consensus.to_confirm
+        ]
+
+    @property
+    def has_open_items(self) -> bool:
+        return bool(self.unanswered or self.to_confirm or self.to_discuss)
+
+    @property
     def unanswered(self) -> list[QuestionRow]:
         return [
             row for c in self.categories for row in c.questions if not row.consensus.is_answered
@@ -140,9 +154,33 @@ def discussion(assessment: Assessment, user) -> Discussion:
 def answer_history(
     assessment: Assessment, question_ids: list[int]
 ) -> dict[int, list[AnswerChange]]:
-    """Level changes per question, oldest first, for the discussion page."""
+    """Changes per question, oldest first, for the discussion page."""
     history: dict[int, list[AnswerChange]] = defaultdict(list)
     changes = assessment.changes.filter(question_id__in=question_ids).select_related("respondent")
     for change in changes:
         history[change.question_id].append(change)
     return history
+
+
+def question_ids(
+    assessment: Assessment, *, question_key: str = "", category_key: str = ""
+) -> list[int]:
+    """The assessment's questions with that key, or in that category: none for any other key."""
+    questions = Question.objects.filter(version_id=assessment.version_id)
+    if question_key:
+        questions = questions.filter(key=question_key)
+    elif category_key:
+        questions = questions.filter(category__key=category_key)
+    else:
+        return []
+    return list(questions.values_list("pk", flat=True))
+
+
+def question_history(assessment: Assessment, question: Question) -> list[AnswerChange]:
+    """One question's changes, oldest first: who, when, the level from and to, notes edited."""
+    return list(assessment.changes.filter(question=question).select_related("respondent"))
+
+
+def assessment_history(assessment: Assessment) -> list[AnswerChange]:
+    """Every change of the assessment's answers, oldest first, for the history exports."""
+    return list(assessment.changes.select_related("respondent", "question"))

@@ -1,15 +1,22 @@
 """Answering pages: start an assessment, the questionnaire and its autosave, discussion, submit."""
 
+import functools
+import io
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment import access, consensus, services
+from assessment import access, consensus, exports, services
 from assessment import queries as team_queries
-from assessment.models import Answer, Assessment
+from assessment.models import Answer, Assessment, SubmittedAssessmentError
 from assessment.questionnaire import queries
 from assessment.questionnaire.forms import (
     AnswerForm,
@@ -30,6 +37,35 @@ def bank_preview(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(request, "questionnaire/bank_preview.html", context)
 
 
+def refuse_after_submit(view):
+    """A write that reaches an assessment already submitted answers 409, saying who submitted it
+    and when; the answer the respondent sent is shown back so nothing typed is lost."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
+        try:
+            return view(request, pk, **kwargs)
+        except SubmittedAssessmentError as error:
+            return _submitted_meanwhile(request, error, key=kwargs.get("key", ""))
+
+    return wrapper
+
+
+def _submitted_meanwhile(
+    request: HttpRequest, error: SubmittedAssessmentError, *, key: str
+) -> HttpResponse:
+    when = timezone.localtime(error.submitted_at) if error.submitted_at else None
+    message = _("Not saved: %(who)s submitted this assessment on %(when)s.") % {
+        "who": error.submitted_by or _("someone"),
+        "when": date_format(when, "DATETIME_FORMAT") if when else _("an earlier moment"),
+    }
+    if request.htmx and key:
+        context = {"question_key": key, "error": message}
+        return render(request, "questionnaire/_answer_status.html", context, status=409)
+    context = {"message": message, "sent": request.POST}
+    return render(request, "questionnaire/submitted_meanwhile.html", context, status=409)
+
+
 def _question_url(assessment: Assessment, key: str) -> str:
     return f"{assessment.get_absolute_url()}#question-{key}"
 
@@ -45,7 +81,7 @@ def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
     has_previous = project.assessments.filter(status=Assessment.Status.SUBMITTED).exists()
     form = StartAssessmentForm(
         request.POST or None,
-        versions=BankVersion.objects.filter(pk__in=[v.pk for v in latest]),
+        versions=BankVersion.objects.filter(pk__in=[v.pk for v in latest]).select_related("bank"),
         can_carry_over=has_previous,
         initial={
             "title": _("%(project)s assessment") % {"project": project.name},
@@ -82,7 +118,21 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "questionnaire/questionnaire.html", context)
 
 
+def _answer_not_saved(
+    request: HttpRequest, assessment: Assessment, key: str, error: str, *, status: int
+) -> HttpResponse:
+    """htmx: the question's status region says why; without JavaScript, a message on the page."""
+    if request.htmx:
+        context = {"question_key": key, "error": error}
+        return render(request, "questionnaire/_answer_status.html", context, status=status)
+    if status == 400:  # not the questionnaire's form: no page to go back to
+        return HttpResponseBadRequest(escape(_("Not saved: %(error)s") % {"error": error}))
+    messages.error(request, _("Not saved: %(error)s") % {"error": error})
+    return redirect(_question_url(assessment, key))
+
+
 @require_POST
+@refuse_after_submit
 def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Autosave (htmx) or plain form post of one respondent's answer to one question."""
     assessment = access.get_open_assessment_for_user(request.user, pk)
@@ -90,15 +140,14 @@ def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     question = team.questions.get(key)
     if question is None:
         raise Http404(_("No such question in this assessment's bank version."))
+    if missing := AnswerForm.missing_keys(request.POST):
+        error = _("the form sent no %(fields)s.") % {"fields": ", ".join(missing)}
+        return _answer_not_saved(request, assessment, key, error, status=400)
     form = AnswerForm(
         request.POST, scale=bank_queries.scale_of(assessment.version), allow_na=question.allow_na
     )
     if not form.is_valid():
-        if request.htmx:
-            context = {"question_key": key, "error": form.first_error()}
-            return render(request, "questionnaire/_answer_status.html", context, status=422)
-        messages.error(request, _("Not saved: %(error)s") % {"error": form.first_error()})
-        return redirect(_question_url(assessment, key))
+        return _answer_not_saved(request, assessment, key, form.first_error(), status=422)
 
     username = request.user.get_username()
     answer = form.to_input()
@@ -107,7 +156,6 @@ def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         question_id=question.id,
         respondent=request.user,
         answer=answer,
-        previous=team.mine(question.id, username),
     )
     if not request.htmx:
         messages.success(request, _("Answer saved."))
@@ -125,6 +173,7 @@ def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @require_POST
+@refuse_after_submit
 def add_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     assessment = access.get_open_assessment_for_user(request.user, pk)
     question = access.get_question_of_assessment(assessment, key)
@@ -153,6 +202,7 @@ def add_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @require_POST
+@refuse_after_submit
 def settle(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Record (or, with `reopen`, remove) the level the team agreed on for a question."""
     assessment = access.get_open_assessment_for_user(request.user, pk)
@@ -180,6 +230,39 @@ def settle(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return redirect(_discuss_url(assessment, key))
 
 
+@require_POST
+@refuse_after_submit
+def confirm_carried(request: HttpRequest, pk: int) -> HttpResponse:
+    """Say that carried-over answers still hold: one question's (`question`), or every one in a
+    category (`category`)."""
+    assessment = access.get_open_assessment_for_user(request.user, pk)
+    key, category = request.POST.get("question", ""), request.POST.get("category", "")
+    if not (key or category):
+        return HttpResponseBadRequest(_("Say which question or category to confirm."))
+    ids = queries.question_ids(assessment, question_key=key, category_key=category)
+    if not ids:
+        raise Http404(_("No such question or category in this assessment."))
+    confirmed = services.confirm_carried(assessment=assessment, by=request.user, question_ids=ids)
+    if request.htmx and key:
+        team = team_queries.team_answers(assessment)
+        status = team_queries.answer_status(
+            assessment, team, question=team.questions[key], respondent=request.user
+        )
+        context = {"status": status, "saved": True, "assessment": assessment}
+        return render(request, "questionnaire/_answer_saved.html", context)
+    messages.success(
+        request,
+        ngettext(
+            "Confirmed %(count)d carried-over answer.",
+            "Confirmed %(count)d carried-over answers.",
+            confirmed,
+        )
+        % {"count": confirmed},
+    )
+    anchor = f"#question-{key}" if key else f"#category-{category}"
+    return redirect(assessment.get_absolute_url() + anchor)
+
+
 def discuss(request: HttpRequest, pk: int) -> HttpResponse:
     """The questions the team disagrees on, everyone's answers side by side, for a meeting."""
     assessment = access.get_assessment_for_user(request.user, pk)
@@ -188,7 +271,11 @@ def discuss(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@refuse_after_submit
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.get_assessment_for_user(request.user, pk)
+    if not assessment.is_open and request.method == "GET":
+        return redirect("assessment:results", pk=assessment.pk)
     assessment = access.get_open_assessment_for_user(request.user, pk)
     can_manage = access.can_manage(request.user, assessment.project.team)
     status = 200
@@ -197,13 +284,20 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             services.submit_assessment(
                 assessment=assessment,
                 by=request.user,
-                allow_unanswered=can_manage and request.POST.get("confirm_unanswered") == "yes",
+                allow_unanswered=can_manage and request.POST.get("confirm_open_items") == "yes",
             )
         except services.IncompleteAssessmentError as error:
             messages.error(
                 request,
-                _("%(count)d question(s) still need an answer or “not applicable”.")
-                % {"count": len(error.unanswered)},
+                _(
+                    "Not submitted: %(unanswered)d unanswered, %(to_confirm)d to confirm, "
+                    "%(unsettled)d to settle."
+                )
+                % {
+                    "unanswered": len(error.unanswered),
+                    "to_confirm": len(error.to_confirm),
+                    "unsettled": len(error.unsettled),
+                },
             )
             status = 400
         else:
@@ -212,3 +306,31 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     page = queries.questionnaire(assessment, request.user)
     context = {"assessment": assessment, "page": page, "can_manage": can_manage}
     return render(request, "questionnaire/submit.html", context, status=status)
+
+
+def question_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One question's answer history: a panel on the questionnaire (htmx), else a page."""
+    assessment = access.get_assessment_for_user(request.user, pk)
+    question = access.get_question_of_assessment(assessment, key)
+    context = {
+        "assessment": assessment,
+        "question": question,
+        "changes": queries.question_history(assessment, question),
+    }
+    template = (
+        "questionnaire/history.html#changes" if request.htmx else "questionnaire/history.html"
+    )
+    return render(request, template, context)
+
+
+def history_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    """Every change of the assessment's answers, as CSV or JSON."""
+    assessment = access.get_assessment_for_user(request.user, pk)
+    data = exports.history_data(assessment, queries.assessment_history(assessment))
+    body = exports.canonical_json(data) if fmt == "json" else exports.history_csv(data)
+    return FileResponse(
+        io.BytesIO(body.encode()),
+        as_attachment=True,
+        filename=f"{assessment.project.slug}-assessment-{assessment.pk}-history.{fmt}",
+        content_type="application/json" if fmt == "json" else "text/csv; charset=utf-8",
+    )

@@ -12,7 +12,13 @@ from django.utils import timezone, translation
 
 from assessment import access, charts, exports, scoring
 from assessment.dashboard import queries as portfolio
-from assessment.models import Answer, Assessment, AssessmentResult, QuestionResult, ReportJob
+from assessment.models import (
+    AnswerSnapshot,
+    Assessment,
+    AssessmentResult,
+    QuestionResult,
+    ReportJob,
+)
 from assessment.reports import svg_charts
 from assessment.results import queries as results
 from banks.models import Level
@@ -31,7 +37,7 @@ def render_pdf(html: str) -> bytes:
 
 def integrity_hash(assessment: Assessment, result: AssessmentResult | None = None) -> str:
     """SHA-256 of the canonical JSON export (results.json): `sha256sum` of the download equals it."""
-    result = result or results.load_result(assessment)
+    result = result or results.load_result(assessment, answers=True)
     return hashlib.sha256(
         exports.canonical_json(exports.results_data(assessment, result)).encode()
     ).hexdigest()
@@ -41,7 +47,7 @@ def integrity_hash(assessment: Assessment, result: AssessmentResult | None = Non
 class QuestionDetail:
     result: QuestionResult
     level_label: str
-    answers: list[Answer]
+    answers: list[AnswerSnapshot]
 
     @property
     def evidence_links(self) -> list[str]:
@@ -49,7 +55,7 @@ class QuestionDetail:
 
 
 def assessment_report_context(assessment: Assessment) -> dict:
-    result = results.load_result(assessment)
+    result = results.load_result(assessment, answers=True)
     page = results.result_page(assessment, result)
     plan = results.plan_page(assessment, result)
     labels = {
@@ -58,14 +64,11 @@ def assessment_report_context(assessment: Assessment) -> dict:
             "question__key", "value", "label"
         )
     }
-    answers_by_key: dict[str, list[Answer]] = defaultdict(list)
-    for answer in assessment.answers.select_related("question", "respondent").order_by(
-        "question__key", "respondent__username"
-    ):
-        answers_by_key[answer.question.key].append(answer)
-    respondents = sorted(
-        {a.respondent.get_username() for rows in answers_by_key.values() for a in rows}
-    )
+    # What was stored at submit, never the live answer rows.
+    answers_by_key: dict[str, list[AnswerSnapshot]] = defaultdict(list)
+    for answer in result.answers.all():
+        answers_by_key[answer.question_key].append(answer)
+    respondents = sorted({a.respondent for rows in answers_by_key.values() for a in rows})
     sections = []
     for row in page.categories:
         questions = [

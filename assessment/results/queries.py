@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Case, F, Prefetch, Value, When
 
 from assessment import planning, scoring
 from assessment.models import (
@@ -19,12 +19,14 @@ from banks.queries import scale_of
 from projects.models import Project
 
 
-def load_result(assessment: Assessment) -> AssessmentResult:
-    """The stored result with its categories and questions: three queries. Submitting stores it in
-    the same transaction, so every submitted assessment has one."""
+def load_result(assessment: Assessment, *, answers: bool = False) -> AssessmentResult:
+    """The stored result with its categories and questions (three queries), and with `answers`
+    its answer snapshots (a fourth), for exports and reports. Submitting stores the result in the
+    same transaction, so every submitted assessment has one."""
+    related = ["categories", "questions", *(["answers"] if answers else [])]
     return (
         AssessmentResult.objects.select_related("version__bank")
-        .prefetch_related("categories", "questions")
+        .prefetch_related(*related)
         .get(assessment=assessment)
     )
 
@@ -51,11 +53,13 @@ def bank_input(result: AssessmentResult) -> scoring.BankInput:
 
 
 def previous_result(assessment: Assessment) -> AssessmentResult | None:
-    """The project's submitted assessment before this one, with its categories."""
+    """The project's submitted assessment on the same bank (any version) before this one, with its
+    categories: a result is never compared with another bank's."""
     return (
         AssessmentResult.objects.filter(
             assessment__project_id=assessment.project_id,
             assessment__submitted_at__lt=assessment.submitted_at,
+            version__bank_id=assessment.version.bank_id,
         )
         .select_related("assessment")
         .prefetch_related("categories")
@@ -83,18 +87,25 @@ class CategoryRow:
 
 @dataclass
 class TrackedCheck:
+    """A tracked action from an earlier plan on the same bank, checked against this result."""
+
     action: TrackedAction
+    asked: bool  # the question is in this assessment (matched by key)
     value_now: Decimal | None
 
     @property
+    def checked(self) -> bool:
+        return self.asked
+
+    @property
     def improved(self) -> bool:
-        if self.value_now is None:
+        if not self.asked or self.value_now is None:
             return False
         return self.action.from_value is None or self.value_now > self.action.from_value
 
     @property
     def done_but_not_improved(self) -> bool:
-        return self.action.status == TrackedAction.Status.DONE and not self.improved
+        return self.asked and self.action.status == TrackedAction.Status.DONE and not self.improved
 
 
 @dataclass
@@ -104,6 +115,7 @@ class ResultPage:
     categories: list[CategoryRow]
     weakest_questions: list[QuestionResult]
     settled: list[QuestionResult]
+    marked: list[QuestionResult] = field(default_factory=list)  # submitted with open items
     tracked: list[TrackedCheck] = field(default_factory=list)
 
     @property
@@ -144,18 +156,26 @@ def result_page(assessment: Assessment, result: AssessmentResult | None = None) 
     weakest = sorted(
         answered, key=lambda q: ((q.value or scale[0]) - scale[0], -q.weight, q.order)
     )[:5]
+    by_key = {q.question_key: q for q in questions}
     tracked = [
-        TrackedCheck(action, next((q.value for q in questions if q.question_key == action.question_key), None))
+        TrackedCheck(
+            action,
+            asked=action.question_key in by_key,
+            value_now=by_key[action.question_key].value if action.question_key in by_key else None,
+        )
         for action in TrackedAction.objects.filter(
-            project_id=assessment.project_id, source__submitted_at__lt=assessment.submitted_at
+            project_id=assessment.project_id,
+            source__submitted_at__lt=assessment.submitted_at,
+            source__version__bank_id=result.version.bank_id,
         ).select_related("owner", "source")
-    ]  # fmt: skip
+    ]
     return ResultPage(
         result=result,
         previous=previous,
         categories=categories,
         weakest_questions=weakest,
         settled=[q for q in questions if q.settled],
+        marked=[q for q in questions if q.carried_unconfirmed or q.unsettled],
         tracked=tracked,
     )
 
@@ -172,6 +192,7 @@ def gap_streaks(
         QuestionResult.objects.filter(
             result__assessment__project_id=assessment.project_id,
             result__assessment__submitted_at__lte=assessment.submitted_at,
+            result__version__bank_id=result.version.bank_id,
         )
         .order_by("-result__assessment__submitted_at", "result_id")
         .values_list("result_id", "question_key", "value", "not_applicable", "category_key")
@@ -249,8 +270,19 @@ def tracked_keys(assessment: Assessment) -> set[str]:
     return set(assessment.tracked_actions.values_list("question_key", flat=True))
 
 
+# The backlog reads as work to do: open first, then in progress, done, won't do.
+STATUS_ORDER = Case(
+    *(When(status=status, then=Value(i)) for i, status in enumerate(TrackedAction.Status.values))
+)
+
+
 def backlog_actions(project: Project) -> list[TrackedAction]:
-    return list(project.actions.select_related("owner", "source").order_by("status", "due", "pk"))
+    """By status as work goes, then by due date, undated last on every database."""
+    return list(
+        project.actions.select_related("owner", "source").order_by(
+            STATUS_ORDER, F("due").asc(nulls_last=True), "pk"
+        )
+    )
 
 
 def project_history(project: Project) -> list[AssessmentResult]:
@@ -265,15 +297,21 @@ def project_history(project: Project) -> list[AssessmentResult]:
 
 @dataclass
 class HistoryPage:
+    banks: list[tuple[str, str]]  # (slug, name) of every bank the project was assessed on
+    bank: str  # the one shown: trends and deltas never mix banks
     dates: list[str]
     series: dict[str, list[Decimal | None]]  # "Overall" first, then each category by name
     rows: list[tuple[AssessmentResult, Decimal | None, list[Decimal | None]]]  # result, Δ, cells
 
 
-def history_page(project: Project, overall_label: str) -> HistoryPage:
-    """The trend of every submitted assessment; categories matched by name across bank versions,
-    deltas only between results scored by the same method."""
-    results = project_history(project)
+def history_page(project: Project, overall_label: str, bank: str = "") -> HistoryPage:
+    """The trend of one bank's submitted assessments (the latest one's bank unless asked);
+    categories matched by name across the bank's versions."""
+    everything = project_history(project)
+    banks = list(dict.fromkeys((r.version.bank.slug, r.version.bank.name) for r in everything))
+    known = [slug for slug, _ in banks]
+    shown = bank if bank in known else (everything[-1].version.bank.slug if everything else "")
+    results = [r for r in everything if r.version.bank.slug == shown]
     names = list(dict.fromkeys(c.name for r in results for c in r.categories.all()))
     by_name = [{c.name: c.score for c in r.categories.all()} for r in results]
     series = {overall_label: [r.overall if r.method == scoring.MATURITY else None for r in results]}
@@ -289,7 +327,7 @@ def history_page(project: Project, overall_label: str) -> HistoryPage:
         )
         rows.append((result, delta, [by_name[index].get(name) for name in names]))
     dates = [r.assessment.submitted_at.date().isoformat() for r in results]
-    return HistoryPage(dates=dates, series=series, rows=rows)
+    return HistoryPage(banks=banks, bank=shown, dates=dates, series=series, rows=rows)
 
 
 @dataclass(frozen=True)
@@ -324,6 +362,13 @@ def comparison(project: Project, first_id: str, second_id: str) -> dict:
     by_id = {str(r.assessment_id): r for r in history}
     first, second = by_id.get(first_id), by_id.get(second_id)
     rows = []
-    if first and second:
+    same_bank = bool(first and second and first.version.bank_id == second.version.bank_id)
+    if same_bank:
         rows = compared_questions(load_result(first.assessment), load_result(second.assessment))
-    return {"history": history, "first": first, "second": second, "rows": rows}
+    return {
+        "history": history,
+        "first": first,
+        "second": second,
+        "same_bank": same_bank,
+        "rows": rows,
+    }

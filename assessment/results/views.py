@@ -101,7 +101,9 @@ def update_action(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
 
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     project = access.get_project_for_user(request.user, slug)
-    page = queries.history_page(project, overall_label=_("Overall"))
+    page = queries.history_page(
+        project, overall_label=_("Overall"), bank=request.GET.get("bank", "")
+    )
     context = {"project": project, "page": page, "trend": charts.trend(page.dates, page.series)}
     return render(request, "results/history.html", context)
 
@@ -130,7 +132,7 @@ CSV = "text/csv; charset=utf-8"
 
 def results_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     assessment = access.get_submitted_assessment_for_user(request.user, pk)
-    data = exports.results_data(assessment, queries.load_result(assessment))
+    data = exports.results_data(assessment, queries.load_result(assessment, answers=True))
     name = f"{assessment.project.slug}-assessment-{assessment.pk}-results.{fmt}"
     if fmt == "json":
         return _text_download(exports.canonical_json(data), name, JSON)

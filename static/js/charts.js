@@ -7,6 +7,8 @@
     // PNG export needs blob: images, which the CSP refuses; SVG works.
     toImageButtonOptions: { format: "svg" },
     modeBarButtonsToRemove: ["lasso2d", "select2d"],
+    // Names are text: "$x^2$" in a project's name must never be typeset as maths.
+    typesetMath: false,
   };
 
   function draw(element) {

@@ -42,8 +42,10 @@
 
   document.body.addEventListener("htmx:responseError", function (event) {
     var form = answerForm(event);
-    // 422 carries its own explanation, already swapped into place.
-    if (form && event.detail.xhr.status !== 422) showError(form, event.detail.xhr.status);
+    // 400, 409 and 422 carry their own explanation, already swapped into place; the inputs keep
+    // what the respondent chose and typed.
+    var explained = [400, 409, 422].indexOf(event.detail.xhr.status) !== -1;
+    if (form && !explained) showError(form, event.detail.xhr.status);
   });
   document.body.addEventListener("htmx:sendError", function (event) {
     var form = answerForm(event);

@@ -1,16 +1,21 @@
-"""The PDF's charts: every figure from charts.py as inline SVG that keeps its text and never varies."""
+"""The PDF's charts: charts.py's figures as inline SVG that keep their text and values, always."""
 
+import re
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from decimal import Decimal as D
+from math import cos, pi, sin
 
 import matplotlib
+import numpy as np
 import pytest
 
 from assessment import charts
 from assessment.reports import svg_charts
 
 SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 CATEGORIES = ["Data", "Code", "Feedback loops", "Configuration", "Operations", "Skills & culture"]
 PROJECTS = ["Search & ranking", "Fraud detection", "Churn model"]
 LEVELS = ["Initial", "Managed", "Defined", "Measured", "Optimising"]
@@ -86,6 +91,42 @@ EMPTY = {
 def texts(svg: str) -> list[str]:
     """Each <text> element's content, in drawing order (a wrapped label is several in a row)."""
     return ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def coordinates(path: ET.Element) -> tuple[list[float], list[float]]:
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d"))]
+    return numbers[0::2], numbers[1::2]
+
+
+def value_at(svg: str):
+    """Turns a height in the drawing into a value on the y axis, from its grid lines' labels."""
+    ticks = []
+    for tick in ET.fromstring(svg).iter(f"{SVG}g"):
+        if tick.get("id", "").startswith("ytick_"):
+            _, ys = coordinates(next(tick.iter(f"{SVG}path")))
+            ticks.append((float(texts(ET.tostring(tick, encoding="unicode"))[0]), ys[0]))
+    (low, low_y), (high, high_y) = min(ticks), max(ticks)
+    return lambda y: low + (y - low_y) * (high - low) / (high_y - low_y)
+
+
+def bars(svg: str, colour: str) -> list[tuple[float, float, float]]:
+    """(middle, top, bottom) of each bar filled with `colour` in the plot (the legend's swatches
+    are not clipped to it), in drawing order."""
+    found = []
+    for path in ET.fromstring(svg).iter(f"{SVG}path"):
+        if path.get("clip-path") and path.get("style") == f"fill: {colour}":
+            xs, ys = coordinates(path)
+            found.append(((min(xs) + max(xs)) / 2, min(ys), max(ys)))
+    return found
+
+
+def points(svg: str, colour: str) -> list[tuple[float, float]]:
+    """The markers of the line in `colour` in the plot (the legend's are not clipped)."""
+    return [
+        (float(use.get("x")), float(use.get("y")))
+        for group in ET.fromstring(svg).iter(f"{SVG}g") if group.get("clip-path")
+        for use in group.iter(f"{SVG}use") if f"fill: {colour};" in use.get("style", "")
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", FIGURES)
@@ -172,3 +213,83 @@ def test_threads_rendering_at_once_get_the_same_svg():
 
     assert results == [expected] * 12
     assert dict(matplotlib.rcParams) == before
+
+
+@pytest.mark.parametrize("kind", ["delta_bars", "level_distribution"])
+def test_each_bar_is_as_tall_as_its_value(kind):
+    figure = FIGURES[kind][0]
+    svg = svg_charts.figure_to_svg(figure)
+    value = value_at(svg)
+    stacked = figure["layout"].get("barmode") == "stack"
+
+    for trace in figure["data"]:
+        drawn = bars(svg, trace["marker"]["color"])
+        # No bar for N/A; on a stack, none for a zero either.
+        expected = [v for v in trace["y"] if v is not None and not (stacked and v == 0)]
+        assert [round(value(top) - value(bottom), 1) for _, top, bottom in drawn] == expected
+        middles = [middle for middle, _, _ in drawn]
+        assert middles == sorted(middles)  # in category order
+
+
+def test_grouped_bars_leave_a_gap_for_na_and_stacks_add_up():
+    grouped = svg_charts.figure_to_svg(FIGURES["delta_bars"][0])
+    stacked_figure = FIGURES["level_distribution"][0]
+    stacked = svg_charts.figure_to_svg(stacked_figure)
+    value = value_at(stacked)
+
+    # This assessment: N/A on the third category, so the step from the second to the next bar is
+    # two categories wide.
+    middles = [middle for middle, _, _ in bars(grouped, "#1f5f8b")]
+    steps = np.diff(middles)
+    assert steps[1] == pytest.approx(2 * steps[0]) and steps[2] == pytest.approx(steps[0])
+    # Each category's stack is as tall as its projects, whatever the levels.
+    segments = [
+        bar for trace in stacked_figure["data"] for bar in bars(stacked, trace["marker"]["color"])
+    ]
+    tops = {}
+    for middle, top, _ in segments:
+        tops[round(middle, 3)] = min(top, tops.get(round(middle, 3), top))
+    assert [round(value(top)) for _, top in sorted(tops.items())] == [11, 11, 10, 11, 10, 5]
+
+
+@pytest.mark.parametrize("kind", ["trend", "trends"])
+def test_each_point_sits_at_its_value_and_date(kind):
+    figure = FIGURES[kind][0]
+    svg = svg_charts.figure_to_svg(figure)
+    value = value_at(svg)
+
+    dated = []
+    for trace in figure["data"]:
+        drawn = points(svg, trace["line"]["color"])
+        scored = [(x, y) for x, y in zip(trace["x"], trace["y"], strict=True) if y is not None]
+        assert [round(value(y), 1) for _, y in drawn] == [y for _, y in scored], trace["name"]
+        dated += [
+            (date.fromisoformat(day).toordinal(), x)
+            for (day, _), (x, _) in zip(scored, drawn, strict=True)
+        ]
+    # One time axis for all lines: x grows in proportion to the date.
+    (first_day, first_x), (last_day, last_x) = min(dated), max(dated)
+    for day, x in dated:
+        expected = first_x + (day - first_day) * (last_x - first_x) / (last_day - first_day)
+        assert x == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("kind", ["radar", "radar_compare"])
+def test_each_radar_point_sits_at_its_score_on_its_spoke(kind):
+    figure = FIGURES[kind][0]
+    svg = svg_charts.figure_to_svg(figure)
+    categories = list(dict.fromkeys(name for trace in figure["data"] for name in trace["theta"]))
+    angle = {name: 2 * pi * index / len(categories) for index, name in enumerate(categories)}
+
+    # x = centre x + k·r·cos θ and y = centre y − k·r·sin θ for every point, with one k.
+    rows, targets = [], []
+    for trace in figure["data"]:
+        drawn = points(svg, trace["line"]["color"])
+        scored = [(t, r) for t, r in zip(trace["theta"], trace["r"], strict=True) if r is not None]
+        assert len(drawn) == len(scored), trace["name"]
+        for (theta, r), (x, y) in zip(scored, drawn, strict=True):
+            rows += [[1, 0, r * cos(angle[theta])], [0, 1, -r * sin(angle[theta])]]
+            targets += [x, y]
+    solution, residuals, *_ = np.linalg.lstsq(np.array(rows), np.array(targets), rcond=None)
+    assert solution[2] > 0
+    assert np.abs(np.array(rows) @ solution - targets).max() < 0.01

@@ -50,7 +50,7 @@ def test_draft_question_is_editable_with_level_and_remediation_inlines(client, d
     assert 'name="text"' in html
     assert 'name="levels-0-description"' in html
     assert 'name="remediations-0-advice"' in html
-    assert "data-a" in html
+    assert 'name="key" value="data-a"' in html
 
 
 def test_publish_button_reports_every_problem(client, draft):
@@ -94,7 +94,9 @@ def test_admin_import_creates_the_version(client, db):
 
     version = BankVersion.objects.get(bank__slug="tiny")
     assert response.status_code == 302
-    assert version.is_draft
+    assert response["Location"] == reverse("admin:banks_bankversion_change", args=[version.pk])
+    assert (version.number, version.is_draft) == (1, True)
+    assert sorted(version.questions.values_list("key", flat=True)) == ["code-a", "data-a", "data-b"]
 
 
 def test_admin_import_of_a_malformed_file_lists_problems_and_changes_nothing(client, db):
@@ -116,7 +118,8 @@ def test_admin_import_refuses_oversized_files(client, db):
 
     response = client.post(reverse("admin:banks_bankversion_import"), {"file": upload})
 
-    assert response.status_code in (400, 413)
+    assert response.status_code == 400
+    assert f"The file is {files.MAX_FILE_BYTES + 10:,} bytes; the limit is 2 MB." in response.text
     assert not BankVersion.objects.exists()
 
 

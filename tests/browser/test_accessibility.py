@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from assessment import services
-from tests.assessment.answering import post_answer
 from tests.browser.conftest import log_in
+from tests.factories import post_answer
 
 pytestmark = pytest.mark.browser
 

@@ -1,14 +1,13 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.assessment.test_dashboard import small_bank_dashboard  # noqa: F401  (fixture)
 from tests.browser.conftest import log_in
 from tests.browser.test_results_journey import chart_errors
 
 pytestmark = pytest.mark.browser
 
 
-def test_manager_reads_the_portfolio_sorts_filters_and_compares(page, bob, small_bank_dashboard):  # noqa: F811
+def test_manager_reads_the_portfolio_sorts_filters_and_compares(page, bob, small_portfolio):
     log_in(page, "bob")
     page.get_by_role("link", name="Dashboard").click()
     page.wait_for_url("**/dashboard/")  # waits for "load": htmx is set up before the first change
@@ -17,30 +16,38 @@ def test_manager_reads_the_portfolio_sorts_filters_and_compares(page, bob, small
     expect(page.locator("[data-chart='heatmap-data'] .main-svg").first).to_be_visible()
     expect(page.get_by_text("Where one investment helps most projects")).to_be_visible()
     rows = page.locator(".portfolio-table tbody th")
-    expect(rows.first).to_have_text("Weak model")  # weakest first by default
+    expect(rows).to_have_text(["Weak model", "Strong model", "Unassessed model"])  # weakest first
 
     page.get_by_role("link", name="Overall ▲").click()
-    expect(rows.first).to_have_text("Strong model")
+    expect(rows).to_have_text(["Strong model", "Weak model", "Unassessed model"])
     assert "sort=-overall" in page.url, page.url  # bookmarkable
     assert "bank=tiny" in page.url, page.url
 
     page.get_by_label("Compare Strong model").check()
     expect(page.get_by_text("Compared projects")).to_be_visible()
     page.get_by_label("Compare Weak model").check()
-    expect(
-        page.locator(".chart-card").filter(has_text="Compared projects").get_by_role("row")
-    ).to_have_count(3)
-    (
-        expect(page.locator("[data-chart='radar-data'] .main-svg").first).to_be_visible(),
-        page.console_problems,
-    )
+    compared = page.locator(".chart-card").filter(has_text="Compared projects")
+    expect(compared.get_by_role("row")).to_have_count(3)
+    expect(compared.locator("tbody th")).to_have_count(2)
+    assert sorted(compared.locator("tbody th").all_text_contents()) == [
+        "Strong model",
+        "Weak model",
+    ]
+    radar = page.locator("[data-chart='radar-data']")
+    expect(radar.locator(".main-svg").first).to_be_visible()
+    expect(radar.locator(".legendtext")).to_have_count(2)
+    assert sorted(radar.locator(".legendtext").all_text_contents()) == [
+        "Strong model",
+        "Weak model",
+    ]
+    assert chart_errors(page) == [], page.console_problems
 
     page.get_by_label("Staleness").select_option("never")
-    expect(rows.first).to_have_text("Unassessed model")
+    expect(rows).to_have_text(["Unassessed model"])
     assert chart_errors(page) == []
 
 
-def test_dashboard_without_javascript(new_page, bob, small_bank_dashboard):  # noqa: F811
+def test_dashboard_without_javascript(new_page, bob, small_portfolio):
     page = new_page(javascript=False)
     log_in(page, "bob")
     page.goto("/dashboard/")
@@ -50,5 +57,17 @@ def test_dashboard_without_javascript(new_page, bob, small_bank_dashboard):  # n
     page.get_by_role("button", name="Apply").click()
 
     rows = page.locator(".portfolio-table tbody th")
-    expect(rows).to_have_count(2)
-    expect(page.get_by_role("cell", name="Strong model")).to_be_visible()
+    expect(rows).to_have_text(["Weak model", "Strong model"])
+    expect(page.locator(".portfolio-table tbody tr").first).to_contain_text("16.7")
+
+
+def test_changing_a_filter_keeps_the_chosen_sort(page, bob, small_portfolio):
+    log_in(page, "bob")
+    page.goto("/dashboard/?bank=tiny")
+    rows = page.locator(".portfolio-table tbody th")
+    page.get_by_role("link", name="Overall ▲").click()
+    expect(rows).to_have_text(["Strong model", "Weak model", "Unassessed model"])
+
+    page.get_by_label("Staleness").select_option("fresh")
+
+    expect(rows).to_have_text(["Strong model", "Weak model"])

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from assessment.models import Answer, Assessment
+from assessment.models import Answer, Assessment, Settlement
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -32,31 +32,57 @@ def test_answer_by_mouse_and_keyboard_reload_and_submit(page, alice, project1, p
     expect(saved(page, "data-a")).to_be_visible()
     expect(page.get_by_text("1 of 3 questions answered")).to_be_visible()
 
+    # Not applicable asks for a reason before it saves: the server refuses it (422) until then.
+    card = question(page, "data-b")
+    with page.expect_response("**/questions/data-b/") as refused:
+        card.get_by_text("Not applicable").click()
+    assert refused.value.status == 422
+    expect(card.get_by_role("alert")).to_have_text(
+        "! Not saved: Say why it does not apply, to save “not applicable”."
+    )
+    assert not Answer.objects.filter(question__key="data-b").exists()
+    with page.expect_response("**/questions/data-b/") as accepted:
+        card.get_by_label("Why does it not apply?").select_option("other_team")
+    assert accepted.value.status == 200
+    expect(saved(page, "data-b")).to_be_visible()
+    expect(page.get_by_text("1 of 2 questions answered")).to_be_visible()  # N/A is out of scope
+    answer = Answer.objects.get(question__key="data-b")
+    assert (answer.not_applicable, answer.na_reason, answer.level_value) == (
+        True,
+        "other_team",
+        None,
+    )
+
     # Keyboard: tab into the next question's radio group, arrow to a level.
-    question(page, "data-a").locator("#choice-data-a-2").focus()
+    card.locator("#choice-data-b-na").focus()
     for _ in range(20):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id").startswith("choice-data-b"):
+        if page.evaluate("document.activeElement.id").startswith("choice-code-a"):
             break
     page.keyboard.press("ArrowDown")
-    expect(saved(page, "data-b")).to_be_visible()
-    expect(page.get_by_text("2 of 3 questions answered")).to_be_visible()
-
-    # Not applicable asks for a reason before it saves.
-    question(page, "code-a").get_by_text("What level 0 looks like.").click()
     expect(saved(page, "code-a")).to_be_visible()
+    expect(page.get_by_text("2 of 2 questions answered")).to_be_visible()
     question(page, "code-a").get_by_text("Notes and evidence").click()
     question(page, "code-a").get_by_label("Notes").fill("No tests yet; tracked in the backlog.")
-    question(page, "code-a").get_by_label("Notes").blur()
-    expect(page.get_by_text("3 of 3 questions answered")).to_be_visible()
+    with page.expect_response("**/questions/code-a/") as notes_saved:
+        question(page, "code-a").get_by_label("Notes").blur()  # a change event saves the form
+    assert notes_saved.value.status == 200
+    assert (
+        Answer.objects.get(question__key="code-a").notes == "No tests yet; tracked in the backlog."
+    )
 
     page.reload()
     assert question(page, "data-a").locator("#choice-data-a-2").is_checked()
-    assert question(page, "data-b").locator("#choice-data-b-1").is_checked()
+    assert question(page, "data-b").locator("#choice-data-b-na").is_checked()
+    expect(question(page, "data-b").get_by_label("Why does it not apply?")).to_have_value(
+        "other_team"
+    )
+    assert question(page, "code-a").locator("#choice-code-a-1").is_checked()
     expect(question(page, "code-a").get_by_label("Notes")).to_have_value(
         "No tests yet; tracked in the backlog."
     )
-    assert page.console_problems == []
+    # The refused N/A save is the only error: the browser and htmx each log its 422.
+    assert [problem for problem in page.console_problems if "422" not in problem] == []
 
     page.get_by_role("link", name="Review and submit").click()
     page.get_by_role("button", name="Submit the assessment").click()
@@ -97,6 +123,9 @@ def test_the_same_journey_without_javascript(new_page, alice, project1, publishe
     page.get_by_role("link", name="Review and submit").click()
     page.get_by_role("button", name="Submit the assessment").click()
     expect(page.get_by_text("Submitted. The answers are now read-only.")).to_be_visible()
+    levels = dict(Answer.objects.values_list("question__key", "level_value"))
+    assert levels == {"data-a": 2, "data-b": 1, "code-a": 0}
+    assert Assessment.objects.get().status == "submitted"
 
 
 def test_two_people_answer_together_settle_and_submit(new_page, alice, bob, project1, published):
@@ -127,6 +156,14 @@ def test_two_people_answer_together_settle_and_submit(new_page, alice, bob, proj
     bob_page.get_by_role("button", name="Submit the assessment").click()
     expect(bob_page.get_by_text("Submitted. The answers are now read-only.")).to_be_visible()
     assert Answer.objects.count() == 4
+    settlement = Settlement.objects.get()
+    assert (settlement.question.key, settlement.level_value, settlement.settled_by.username) == (
+        "data-a",
+        1,
+        "alice",
+    )
+    assert settlement.note == "Written down, not yet automated."
+    assert Assessment.objects.get().result.questions.get(question_key="data-a").settled
     assert alice_page.console_problems == [] and bob_page.console_problems == []
 
 

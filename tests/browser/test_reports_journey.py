@@ -3,12 +3,11 @@ from playwright.sync_api import expect
 
 from assessment.models import ReportJob
 from tests.browser.conftest import log_in
-from tests.browser.test_results_journey import submitted  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
 
-def test_pdf_report_link_serves_a_pdf(page, bob, submitted):  # noqa: F811
+def test_pdf_report_link_serves_a_pdf(page, bob, submitted):
     log_in(page, "bob")
     page.goto(f"/assessments/{submitted.pk}/results/")
 
@@ -20,7 +19,7 @@ def test_pdf_report_link_serves_a_pdf(page, bob, submitted):  # noqa: F811
     assert response.body()[:5] == b"%PDF-"
 
 
-def test_background_report_page_shows_progress_then_offers_the_file(page, bob, submitted):  # noqa: F811
+def test_background_report_page_shows_progress_then_offers_the_file(page, bob, submitted):
     job = ReportJob.objects.create(
         requested_by=bob,
         params={"bank": "tiny"},

@@ -1,7 +1,6 @@
 import pytest
 from playwright.sync_api import expect
 
-from assessment import services
 from assessment.models import TrackedAction
 from tests.browser.conftest import log_in
 
@@ -12,16 +11,6 @@ def chart_errors(page):
     # plotly's d3 sets a few style attributes that the strict CSP refuses; the stylesheet in
     # static/vendor/plotly covers what they would draw, so only other errors count.
     return [p for p in page.console_problems if "inline style" not in p]
-
-
-@pytest.fixture
-def submitted(client_for, alice, bob, assessment):
-    from tests.assessment.answering import post_answer
-
-    client = client_for(alice)
-    for key, level in [("data-a", "2"), ("data-b", "1"), ("code-a", "0")]:
-        post_answer(client, assessment, key, level)
-    return services.submit_assessment(assessment=assessment, by=bob)
 
 
 def test_results_plan_what_if_and_backlog(page, bob, submitted):

@@ -1,129 +1,185 @@
-"""The portfolio dashboard: permissions, numbers, filters, sorting, scale and the member summary."""
+"""The portfolio dashboard: permissions, numbers, filters, sorting, scale, the member summary and
+the portfolio's CSV and JSON exports."""
 
+import csv
+import io
+import json
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import services
-from assessment.models import Answer, Assessment, AssessmentResult
+from assessment.models import Assessment
 from projects.models import Project
 from tests import factories
-from tests.assessment.answering import HTMX, squeeze
+from tests.pages import HTMX, squeeze, table_headed
 
 URL = "/dashboard/"
 
-
-def assess(project, version, user, levels: dict[str, int]) -> AssessmentResult:
-    """Answer and submit through the real services; returns the stored result."""
-    assessment = services.start_assessment(
-        project=project, version=version, started_by=user, title="Q"
-    )
-    answers = [
-        Answer(assessment=assessment, question=q, respondent=user, level_value=levels.get(q.key, 0))
-        for q in version.questions.all()
-    ]
-    Answer.objects.bulk_create(answers)
-    services.submit_assessment(assessment=assessment, by=user)
-    return assessment.result
-
-
-@pytest.fixture
-def small_bank_dashboard(published, team1, team2, bob, carol):
-    """Three team-1 projects with results on the small bank, one never assessed; one team-2 one."""
-    strong = factories.make_project(team1, "Strong model")
-    weak = factories.make_project(team1, "Weak model")
-    factories.make_project(team1, "Unassessed model")
-    other = factories.make_project(team2, "Other team model")
-    assess(strong, published, bob, {"data-a": 2, "data-b": 2, "code-a": 2})
-    assess(weak, published, bob, {"data-a": 1})
-    assess(other, published, carol, {"data-a": 2})
-    return {"strong": strong, "weak": weak, "other": other}
+# session
+# user
+# the teams the user manages
+# the banks (filter choices)
+# the category keys (sortable columns)
+# the teams' project slugs (projects to compare)
+# the teams' projects ⋈ team, each with its latest result's id
+# those latest results ⋈ assessment
+# their category scores
+# the overall scores over time of the first rows
+# the questions most projects answer at level 1 or below
+# the bank's advice for those questions
+DASHBOARD_QUERIES = 12
 
 
-def test_manager_sees_only_their_teams_projects(client_for, bob, small_bank_dashboard):
-    response = client_for(bob).get(URL, {"bank": "tiny"})
-
-    assert response.status_code == 200
-    assert "Strong model" in response.text and "Weak model" in response.text
-    assert "Unassessed model" in response.text  # never assessed: listed, not hidden
-    assert "Other team model" not in response.text
+def portfolio_rows(html: str) -> list[list[str]]:
+    """The portfolio table's rows without the compare checkbox column."""
+    return [row[1:] for row in table_headed(html, "Compare", "Project", "Team")]
 
 
-def test_member_gets_their_own_projects_summary_not_the_dashboard(
-    client_for, alice, carol, small_bank_dashboard
+def test_manager_sees_their_teams_projects_with_their_latest_scores(
+    client_for, bob, small_portfolio, django_assert_num_queries
 ):
-    alice_page = client_for(alice).get(URL)
-    carol_page = client_for(carol).get(URL)
-
-    assert "Your projects' scores" in alice_page.text
-    assert "Other team model" not in alice_page.text
-    assert "Other team model" in carol_page.text
-    assert "Strong model" not in carol_page.text
-    assert "heatmap-data" not in alice_page.text
-
-
-def test_every_number_equals_the_project_results_page(client_for, bob, small_bank_dashboard):
     client = client_for(bob)
-    dashboard = squeeze(client.get(URL, {"bank": "tiny"}).text)
+
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(URL, {"bank": "tiny"})
+
+    today = f"{timezone.localdate():%-d %b %Y}"
+    # Weakest first; never assessed last. Percentiles rank among the two scored projects.
+    assert portfolio_rows(response.text) == [
+        ["Weak model", "Search & Ranking", "16.7 p25", "25.0 p25", "0.0 p25", today],
+        ["Strong model", "Search & Ranking", "100.0 p75", "100.0 p75", "100.0 p75", today],
+        ["Unassessed model", "Search & Ranking", "—", "—", "—", "never"],
+    ]
+    assert "Other team model" not in response.text
+    assert table_headed(response.text, "Category", "Ad hoc", "Repeatable") == [
+        ["Data", "0", "1", "0", "0", "1"],
+        ["Code", "1", "0", "0", "0", "1"],
+    ]
+    assert table_headed(response.text, "Project", "Scores, oldest first") == [
+        ["Weak model", "16.7"],
+        ["Strong model", "100.0"],
+    ]
+
+
+def test_htmx_requests_get_the_portfolio_partial(
+    client_for, bob, small_portfolio, django_assert_num_queries
+):
+    client = client_for(bob)
+
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(URL, {"bank": "tiny", "sort": "name"}, headers=HTMX)
+
+    # The form's sort field out of band, then the region.
+    oob_sort = (
+        '<input type="hidden" name="sort" value="name" id="portfolio-sort" hx-swap-oob="true">'
+    )
+    assert response.text.lstrip().startswith(oob_sort + '\n  <div id="portfolio">')
+    assert "<html" not in response.text and 'id="portfolio-form"' not in response.text
+    assert [row[0] for row in portfolio_rows(response.text)] == [
+        "Strong model",
+        "Unassessed model",
+        "Weak model",
+    ]
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_query_count_is_the_same_for_any_portfolio_size(
+    client_for, bob, team1, published, size, django_assert_num_queries
+):
+    projects = Project.objects.bulk_create(
+        Project(team=team1, name=f"Model {n:04d}", slug=f"model-{n}") for n in range(size)
+    )
+    assessed = projects[:: max(1, size // 20)]
+    levels = [n % 3 for n in range(len(assessed))]
+    for project, level in zip(assessed, levels, strict=True):
+        factories.make_result(project, published, bob, {"data-a": level})
+    client = client_for(bob)
+
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(URL, {"bank": "tiny", "sort": "name"})
+
+    text = squeeze(response.text)
+    assert f'Projects shown</span><span class="kpi-value small">{size}</span>' in text
+    assert (
+        f'Never assessed</span><span class="kpi-value small">{size - len(assessed)}</span>' in text
+    )
+    rows = portfolio_rows(response.text)
+    assert [row[0] for row in rows] == [p.name for p in projects[:50]]  # one page, by name
+    # data-a at level 0, 1, 2 of 2: data 0, 25 or 50; code 0; overall 0, 16.7 or 33.3
+    overall = {0: "0.0", 1: "16.7", 2: "33.3"}
+    by_name = {row[0]: row[2].split()[0] for row in rows}
+    for project, level in zip(assessed, levels, strict=True):
+        if project.name in by_name:
+            assert by_name[project.name] == overall[level], project.name
+    assert table_headed(response.text, "Category", "Ad hoc") == [
+        ["Data", *(str(levels.count(level)) for level in range(3)), "0", "0"],
+        ["Code", str(len(assessed)), "0", "0", "0", "0"],
+    ]
+    at_most_one = sum(1 for level in levels if level <= 1)
+    gap = f"{at_most_one} of {len(assessed)} projects</strong> are at level 1 or below on:"
+    assert f"{gap} How is data-a handled?" in text
+
+
+def test_every_number_equals_the_project_results_page(client_for, bob, small_portfolio):
+    client = client_for(bob)
+    rows = {row[0]: row for row in portfolio_rows(client.get(URL, {"bank": "tiny"}).text)}
 
     for project in ("strong", "weak"):
-        result = small_bank_dashboard[project].assessments.get().result
-        results_page = squeeze(
-            client.get(reverse("assessment:results", args=[result.assessment_id])).text
-        )
-        assert str(result.overall) in results_page
-        assert f"<strong>{result.overall}</strong>" in dashboard
-        for category in result.categories.all():
-            assert f'">{category.score}</span>' in dashboard
+        result = small_portfolio[project].assessments.get().result
+        results_page = client.get(reverse("assessment:results", args=[result.assessment_id]))
+        on_results_page = table_headed(results_page.text, "Category", "Score", "Target")
+        row = rows[small_portfolio[project].name]
+        assert row[2].split()[0] == str(result.overall)
+        assert [cell.split()[0] for cell in row[3:5]] == [score for _, score, *_ in on_results_page]
 
 
-def test_sorting_and_filtering(client_for, bob, small_bank_dashboard):
+def test_sorting_and_filtering(client_for, bob, small_portfolio):
     client = client_for(bob)
 
-    weakest_first = client.get(URL, {"bank": "tiny", "sort": "overall"}).text
-    strongest_first = client.get(URL, {"bank": "tiny", "sort": "-overall"}).text
-    high_only = client.get(URL, {"bank": "tiny", "min_score": "90"}).text
-    never = client.get(URL, {"bank": "tiny", "staleness": "never"}).text
+    def names(**params):
+        return [row[0] for row in portfolio_rows(client.get(URL, {"bank": "tiny", **params}).text)]
 
-    assert weakest_first.index("Weak model") < weakest_first.index("Strong model")
-    assert strongest_first.index("Strong model") < strongest_first.index("Weak model")
-    assert "Strong model" in high_only and "Weak model" not in high_only
-    assert "Unassessed model" in never and "Strong model</a>" not in never
-
-
-def test_htmx_requests_get_the_portfolio_partial(client_for, bob, small_bank_dashboard):
-    response = client_for(bob).get(URL, {"bank": "tiny", "sort": "name"}, headers=HTMX)
-
-    assert response.text.lstrip().startswith('<div id="portfolio">')
-    assert "<html" not in response.text
+    assert names(sort="overall") == ["Weak model", "Strong model", "Unassessed model"]
+    assert names(sort="-overall") == ["Strong model", "Weak model", "Unassessed model"]
+    assert names(sort="-data") == ["Strong model", "Weak model", "Unassessed model"]
+    assert names(min_score="90") == ["Strong model"]
+    assert names(max_score="50") == ["Weak model"]
+    assert names(level="0") == ["Weak model"]
+    assert names(staleness="never") == ["Unassessed model"]
+    assert names(staleness="fresh") == ["Weak model", "Strong model"]
 
 
-def test_stale_projects_are_flagged(client_for, bob, small_bank_dashboard):
-    strong = small_bank_dashboard["strong"].assessments.get()
+def test_stale_projects_are_flagged(client_for, bob, small_portfolio):
+    strong = small_portfolio["strong"].assessments.get()
     Assessment.objects.filter(pk=strong.pk).update(submitted_at=timezone.now() - timedelta(days=10))
     client = client_for(bob)
 
     everything = client.get(URL, {"bank": "tiny", "stale_days": "5"}).text
     stale_only = client.get(URL, {"bank": "tiny", "stale_days": "5", "staleness": "stale"}).text
 
-    assert everything.count('<span class="badge bad">stale</span>') == 1
+    assert [row[-1].endswith("stale") for row in portfolio_rows(everything)] == [False, True, False]
     assert "latest assessment older than 5 days" in everything
-    assert "Strong model</a>" in stale_only and "Weak model</a>" not in stale_only
+    assert [row[0] for row in portfolio_rows(stale_only)] == ["Strong model"]
 
 
-def test_comparing_projects_draws_a_radar(client_for, bob, small_bank_dashboard):
-    response = client_for(bob).get(
-        URL,
-        {
-            "bank": "tiny",
-            "compare": [small_bank_dashboard["strong"].slug, small_bank_dashboard["weak"].slug],
-        },
-    )
+def test_comparing_projects_draws_a_radar_and_a_table(client_for, bob, small_portfolio):
+    chosen = [small_portfolio["strong"].slug, small_portfolio["weak"].slug]
+
+    response = client_for(bob).get(URL, {"bank": "tiny", "compare": chosen})
 
     assert 'id="radar-data"' in response.text
-    assert "Compared projects" in response.text
+    assert table_headed(response.text, "Project", "Data", "Code") == [
+        ["Strong model", "100.0", "100.0"],
+        ["Weak model", "25.0", "0.0"],
+    ]
+    radar = json.loads(
+        response.text.split('<script id="radar-data" type="application/json">')[1].split(
+            "</script>"
+        )[0]
+    )
+    assert [trace["name"] for trace in radar["data"]] == ["Strong model", "Weak model"]
 
 
 @pytest.mark.parametrize(
@@ -131,36 +187,120 @@ def test_comparing_projects_draws_a_radar(client_for, bob, small_bank_dashboard)
     [{"sort": "drop table"}, {"min_score": "abc"}, {"min_score": "80", "max_score": "20"},
      {"compare": ["not-a-project"]}, {"level": "9"}, {"page": "-1"}],
 )  # fmt: skip
-def test_tampered_query_strings_get_a_400_with_a_message(
-    client_for, bob, small_bank_dashboard, params
+def test_tampered_query_strings_get_a_400_and_the_default_view(
+    client_for, bob, small_portfolio, params
 ):
-    response = client_for(bob).get(URL, params)
+    response = client_for(bob).get(URL, {"bank": "tiny", **params})
 
     assert response.status_code == 400
     assert "were not understood" in response.text
+    # The default view: the default bank, on which no project of the portfolio has a result.
+    assert [row[2] for row in portfolio_rows(response.text)] == ["—", "—", "—"]
 
 
-def test_common_gaps_count_projects(client_for, bob, small_bank_dashboard):
+def test_common_gaps_count_projects(client_for, bob, small_portfolio):
     text = squeeze(client_for(bob).get(URL, {"bank": "tiny"}).text)
 
     assert "1 of 2 projects</strong> are at level 1 or below on: How is data-a handled?" in text
     assert "1 of 2 projects</strong> are at level 1 or below on: How is code-a handled?" in text
+    assert "Next step: Reach 2." in text
 
 
-@pytest.mark.parametrize("size", [10, 1000])
-def test_query_count_is_the_same_for_any_portfolio_size(
-    client_for, bob, team1, published, size, django_assert_max_num_queries
+@pytest.fixture
+def default_bank_results(shipped_banks, small_portfolio, bob, carol):
+    """Results on the default bank: strong twice (the later one counts), other once."""
+    version = shipped_banks["ml-technical-debt"]
+    keys = [q.key for q in version.questions.all()]
+    factories.make_result(small_portfolio["strong"], version, bob, dict.fromkeys(keys, 2))
+    latest = factories.make_result(small_portfolio["strong"], version, bob, dict.fromkeys(keys, 1))
+    factories.make_result(small_portfolio["other"], version, carol, dict.fromkeys(keys, 1))
+    return latest
+
+
+def test_member_gets_their_own_projects_summary_not_the_dashboard(
+    client_for, alice, default_bank_results, django_assert_num_queries
 ):
-    projects = Project.objects.bulk_create(
-        Project(team=team1, name=f"Model {n}", slug=f"model-{n}") for n in range(size)
-    )
-    for n, project in enumerate(projects[:: max(1, size // 20)]):
-        assess(project, published, bob, {"data-a": n % 3})
+    client = client_for(alice)
+
+    # session
+    # user
+    # the teams the user manages (none)
+    # the user's teams
+    # the banks their projects have results on, most recently used first
+    # their projects ⋈ team, each with its latest result's id on that bank
+    # those latest results ⋈ assessment
+    # their category scores
+    with django_assert_num_queries(8):
+        response = client.get(URL)
+
+    latest = default_bank_results
+    rows = table_headed(response.text, "Project", "Team", "Overall")
+    assert [row[:3] for row in rows] == [
+        ["Strong model", "Search & Ranking", str(latest.overall)],
+        ["Unassessed model", "Search & Ranking", "—"],
+        ["Weak model", "Search & Ranking", "—"],
+    ]
+    assert rows[0][3:-1] == [str(c.score) for c in latest.categories.order_by("order")]
+    assert "Other team model" not in response.text
+    assert "heatmap-data" not in response.text and 'id="portfolio-form"' not in response.text
+
+
+def test_member_summary_shows_results_on_any_bank(client_for, alice, small_portfolio):
+    response = client_for(alice).get(URL)
+
+    overall = {row[0]: row[2] for row in table_headed(response.text, "Project", "Team", "Overall")}
+    assert overall["Strong model"] == "100.0"
+
+
+def test_portfolio_json_carries_the_dashboard_numbers(
+    client_for, bob, small_portfolio, django_assert_num_queries
+):
     client = client_for(bob)
 
-    # session, user, managed teams, banks, sort columns, projects ⟕ latest result, results,
-    # category results, trends, common gaps, their advice
-    with django_assert_max_num_queries(12):
-        response = client.get(URL, {"bank": "tiny"})
+    # the dashboard's twelve queries, the same read
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(
+            reverse("assessment:portfolio_export", args=["json"]), {"bank": "tiny"}
+        )
 
-    assert response.status_code == 200
+    data = json.loads(response.getvalue())
+    assert response["Content-Disposition"] == 'attachment; filename="paydown-portfolio.json"'
+    assert data["schema"] == "paydown.portfolio/1"
+    assert data["filters"]["bank"] == "tiny"
+    assert [(p["name"], p["overall"], p["overall_percentile"]) for p in data["projects"]] == [
+        ("Weak model", 16.7, 25),
+        ("Strong model", 100.0, 75),
+        ("Unassessed model", None, None),
+    ]
+    assert data["projects"][0]["categories"] == {
+        "data": {"score": 25.0, "percentile": 25},
+        "code": {"score": 0.0, "percentile": 25},
+    }
+
+
+def test_portfolio_csv_follows_the_filters(client_for, bob, small_portfolio):
+    response = client_for(bob).get(
+        reverse("assessment:portfolio_export", args=["csv"]), {"bank": "tiny", "min_score": "50"}
+    )
+
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    assert rows[0] == [
+        "project",
+        "name",
+        "team",
+        "overall",
+        "last_assessed",
+        "stale",
+        "data",
+        "code",
+    ]
+    assert [row[:4] + row[5:] for row in rows[1:]] == [
+        [small_portfolio["strong"].slug, "Strong model", "Search & Ranking", "100.0", "False",
+         "100.0", "100.0"],
+    ]  # fmt: skip
+
+
+def test_portfolio_exports_are_for_managers(client_for, alice, small_portfolio):
+    for fmt in ("csv", "json"):
+        url = reverse("assessment:portfolio_export", args=[fmt])
+        assert client_for(alice).get(url).status_code == 403

@@ -6,14 +6,18 @@ from banks import files
 
 
 class Command(BaseCommand):
-    help = "Import a question bank version from a YAML file (docs/bank-format.md)."
+    help = (
+        "Import a question bank version from a YAML file (docs/bank-format.md) as a draft; "
+        "publish it in the admin after previewing it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file: Path, **options):
         try:
-            raw = file.read_bytes()
+            with file.open("rb") as stream:  # one byte over the limit is enough to refuse it
+                raw = stream.read(files.MAX_FILE_BYTES + 1)
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from None
         try:

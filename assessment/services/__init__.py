@@ -1,0 +1,29 @@
+"""Writes, called as `services.<verb>(...)` with keyword arguments: answering while an assessment
+is open, submitting it, and tracking its plan's actions."""
+
+from assessment.services.actions import track_action
+from assessment.services.answers import (
+    AnswerInput,
+    add_comment,
+    confirm_carried,
+    lock_open,
+    record_answer,
+    reopen_question,
+    settle_question,
+    start_assessment,
+)
+from assessment.services.submission import IncompleteAssessmentError, submit_assessment
+
+__all__ = [
+    "AnswerInput",
+    "IncompleteAssessmentError",
+    "add_comment",
+    "confirm_carried",
+    "lock_open",
+    "record_answer",
+    "reopen_question",
+    "settle_question",
+    "start_assessment",
+    "submit_assessment",
+    "track_action",
+]

@@ -1,0 +1,183 @@
+"""The remediation plan, its what-if projection and taking an action into the backlog."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from assessment.models import TrackedAction
+from tests.pages import HTMX, squeeze, table_headed
+
+
+def plan_url(assessment) -> str:
+    return reverse("assessment:plan", args=[assessment.pk])
+
+
+def track_url(assessment) -> str:
+    return reverse("assessment:track_action", args=[assessment.pk])
+
+
+def labels(html: str) -> list[str]:
+    """The plan's steps as their checkbox labels, in the order shown."""
+    return [
+        squeeze(part.split(">", 1)[1].split("</label>")[0])
+        for part in html.split('<label for="take-')[1:]
+    ]
+
+
+def test_plan_lists_every_gap_in_priority_order(
+    client_for, alice, submitted, django_assert_num_queries
+):
+    client = client_for(alice)
+
+    # session
+    # user
+    # the assessment ⋈ project, team, version, bank, where the user may see the project
+    # its result ⋈ version, bank
+    # the result's categories
+    # the result's questions
+    # the bank version's questions ⋈ category
+    # their remediation steps
+    # the project's question results up to this assessment (how long each gap is open)
+    # the plan's actions already tracked
+    # the team's members (owners to choose from)
+    with django_assert_num_queries(11):
+        response = client.get(plan_url(submitted))
+
+    text = squeeze(response.text)
+    # data-a is at the top level already; data-b 1 → 2 weighs more than code-a 0 → 1.
+    assert labels(response.text) == [
+        '<span class="rank">1.</span> How is data-b handled?',
+        '<span class="rank">2.</span> How is code-a handled?',
+    ]
+    assert "<strong>From level 1 to 2:</strong> Reach 2." in text
+    assert "<strong>From level 0 to 1:</strong> Reach 1." in text
+    assert table_headed(response.text, "Category", "Now", "Then") == [
+        ["Data", "75.0", "75.0"],
+        ["Code", "0.0", "0.0"],
+        ["Overall", "50.0", "50.0"],
+    ]
+    assert text.count('<option value="">nobody yet</option>') == 2
+    assert text.count(">alice</option>") == text.count(">bob</option>") == 2
+    assert "In the backlog" not in text
+
+
+def test_what_if_partial_projects_the_ticked_steps(
+    client_for, alice, submitted, django_assert_num_queries
+):
+    client = client_for(alice)
+
+    # session
+    # user
+    # the assessment ⋈ project, team, version, bank, where the user may see the project
+    # its result ⋈ version, bank
+    # the result's categories
+    # the result's questions
+    # the bank version's questions ⋈ category
+    # their remediation steps
+    # the project's question results up to this assessment
+    # the plan's actions already tracked
+    # (the team's members are not read: the partial has no owner menus)
+    with django_assert_num_queries(10):
+        response = client.get(
+            plan_url(submitted),
+            {"take": ["code-a", "data-b"]},
+            headers={**HTMX, "HX-Target": "whatif"},
+        )
+
+    assert response.text.lstrip().startswith('<section class="panel whatif" id="whatif"')
+    assert "<html" not in response.text
+    assert "2 steps taken" in response.text
+    # data: 100; code: 50; overall (2×100 + 50) ÷ 3 = 83.3
+    assert table_headed(response.text, "Category", "Now", "Then") == [
+        ["Data", "75.0", "100.0"],
+        ["Code", "0.0", "50.0"],
+        ["Overall", "50.0", "83.3"],
+    ]
+
+
+def test_what_if_without_javascript_renders_the_page_with_the_ticks(client_for, alice, submitted):
+    response = client_for(alice).get(plan_url(submitted), {"take": "code-a"})
+
+    text = squeeze(response.text)
+    assert 'value="code-a" id="take-code-a" checked>' in text
+    assert 'value="data-b" id="take-data-b">' in text
+    # code 0 → 50: (2×75 + 50) ÷ 3 = 66.7
+    assert table_headed(response.text, "Category", "Now", "Then")[-1] == ["Overall", "50.0", "66.7"]
+
+
+def test_tracking_an_action_adds_it_to_the_backlog_once(
+    client_for, alice, bob, submitted, django_assert_num_queries
+):
+    client = client_for(bob)
+    data = {"question": "code-a", "owner": alice.pk, "due": "2027-01-31"}
+
+    # session
+    # user
+    # the assessment ⋈ project, team, version, bank, where the user may see the project
+    # the owner, among the team's members
+    # the result ⋈ version, bank
+    # the result's categories
+    # the result's questions
+    # the bank version's questions ⋈ category
+    # their remediation steps
+    # the project's question results up to this assessment
+    # the tracked action of this question, if any (get_or_create)
+    # savepoint, insert, release (get_or_create's atomic block inside the test's transaction)
+    with django_assert_num_queries(14):
+        response = client.post(track_url(submitted), data)
+    again = client.post(track_url(submitted), {"question": "code-a"}, follow=True)
+    plan = squeeze(client.get(plan_url(submitted)).text)
+
+    assert response.status_code == 302
+    assert response["Location"] == plan_url(submitted)
+    tracked = TrackedAction.objects.get()
+    assert (tracked.project, tracked.source, tracked.question_key) == (
+        submitted.project,
+        submitted,
+        "code-a",
+    )
+    assert (tracked.owner, tracked.due, tracked.status) == (alice, date(2027, 1, 31), "open")
+    assert (tracked.from_value, tracked.to_value, tracked.advice) == (0, 1, "Reach 1.")
+    assert "This action was already in the backlog." in again.text
+    assert plan.count("In the backlog") == 1
+    assert 'id="track-code-a"' not in plan and 'id="track-data-b"' in plan
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"question": "data-a"},  # at the top level already: not in the plan
+        {"question": "no-such-question"},
+        {"question": "code-a", "due": "someday"},
+    ],
+)
+def test_an_action_outside_the_plan_or_an_incomplete_form_is_refused(
+    client_for, bob, submitted, data
+):
+    response = client_for(bob).post(track_url(submitted), data, follow=True)
+
+    assert TrackedAction.objects.count() == 0
+    assert "That action is not part of this plan, or the form was incomplete." in response.text
+
+
+def test_an_owner_from_another_team_is_refused(client_for, bob, carol, submitted):
+    response = client_for(bob).post(
+        track_url(submitted), {"question": "code-a", "owner": carol.pk}, follow=True
+    )
+
+    assert TrackedAction.objects.count() == 0
+    assert "the form was incomplete" in response.text
+
+
+def test_another_team_cannot_track_or_read_the_plan(client_for, carol, submitted):
+    client = client_for(carol)
+
+    assert client.post(track_url(submitted), {"question": "code-a"}).status_code == 404
+    assert client.get(plan_url(submitted)).status_code == 404
+    assert TrackedAction.objects.count() == 0
+
+
+def test_tracking_takes_a_post_only(client_for, bob, submitted):
+    assert client_for(bob).get(track_url(submitted), {"question": "code-a"}).status_code == 405
+    assert TrackedAction.objects.count() == 0
