@@ -98,13 +98,17 @@ def get_assessment_for_user(user: User, pk: int) -> Assessment:
     return get_object_or_404(assessments.filter(project__in=visible_projects(user)), pk=pk)
 
 
-def get_open_assessment_for_user(user: User, pk: int) -> Assessment:
+def require_open(assessment: Assessment) -> None:
     """Answers, comments, settlements and submit change only an open assessment; the services
     check again under the assessment's lock, since a submit may land in between."""
-    assessment = get_assessment_for_user(user, pk)
     if not assessment.is_open:
         who = assessment.submitted_by.get_username() if assessment.submitted_by else ""
         raise SubmittedAssessmentError(submitted_by=who, submitted_at=assessment.submitted_at)
+
+
+def get_open_assessment_for_user(user: User, pk: int) -> Assessment:
+    assessment = get_assessment_for_user(user, pk)
+    require_open(assessment)
     return assessment
 
 

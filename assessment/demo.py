@@ -106,7 +106,7 @@ def seed_history(
                     )
                 )
         Answer.objects.bulk_create(answers)
-        services.submit_assessment(assessment=assessment, by=respondents[0], allow_unanswered=True)
+        services.submit_assessment(assessment=assessment, by=respondents[0], allow_open_items=True)
         Assessment.objects.filter(pk=assessment.pk).update(
             created=when - timedelta(days=7), submitted_at=when
         )

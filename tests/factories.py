@@ -20,6 +20,26 @@ def make_user(username: str | None = None, *, is_staff: bool = False):
     )
 
 
+def login_curator(client):
+    """Log a superuser in on the client: the admin's bank curation."""
+    user = make_user("curator", is_staff=True)
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    client.force_login(user)
+    return client
+
+
+def make_tracked_action(project: Project, source, key: str = "data-a", **fields):
+    """A tracked action of the small bank's question `key`, from the `source` assessment's plan."""
+    from assessment.models import TrackedAction
+
+    defaults = {"category_key": key.split("-")[0], "title": f"Improve {key}", "advice": "Start."}
+    defaults.update(to_value=1)
+    return TrackedAction.objects.create(
+        project=project, source=source, question_key=key, **{**defaults, **fields}
+    )
+
+
 def make_team(name: str | None = None) -> Team:
     n = next(_serial)
     name = name or f"Team {n}"

@@ -9,7 +9,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import services
-from assessment.models import ReportJob, TrackedAction
+from assessment.models import ReportJob
+from tests import factories
 
 # URLs that address no object of a team; what guards them instead.
 NO_OBJECT = {
@@ -78,16 +79,8 @@ def world(published, project1, alice, bob, carol, admin_user):
     submitted = services.start_assessment(
         project=project1, version=published, started_by=bob, title="Submitted"
     )
-    services.submit_assessment(assessment=submitted, by=bob, allow_unanswered=True)
-    action = TrackedAction.objects.create(
-        project=project1,
-        source=submitted,
-        question_key="data-a",
-        category_key="data",
-        title="Version the data",
-        advice="Start.",
-        to_value=1,
-    )
+    services.submit_assessment(assessment=submitted, by=bob, allow_open_items=True)
+    action = factories.make_tracked_action(project1, submitted)
     job = ReportJob.objects.create(
         requested_by=bob, status=ReportJob.Status.DONE, pdf=b"%PDF-1.7", filename="p.pdf"
     )

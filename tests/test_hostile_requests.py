@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from assessment import services
 from assessment.models import Answer, AnswerChange, Comment, Settlement, TrackedAction
 from projects.models import Project
+from tests import factories
 
 pytestmark = pytest.mark.fuzz
 
@@ -121,16 +122,8 @@ def endpoints(assessment, alice, bob, project1, project2, published):
     submitted = services.start_assessment(
         project=project1, version=published, started_by=bob, title="Submitted"
     )
-    services.submit_assessment(assessment=submitted, by=bob, allow_unanswered=True)
-    action = TrackedAction.objects.create(
-        project=project1,
-        source=submitted,
-        question_key="data-a",
-        category_key="data",
-        title="Version the data",
-        advice="Start.",
-        to_value=1,
-    )
+    services.submit_assessment(assessment=submitted, by=bob, allow_open_items=True)
+    action = factories.make_tracked_action(project1, submitted)
     return {
         "answer": (reverse("assessment:save_answer", args=[assessment.pk, "data-a"]), ANSWER),
         "answer-submitted": (

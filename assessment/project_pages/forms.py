@@ -38,5 +38,5 @@ class ProjectForm(forms.ModelForm):
                 if self.cleaned_data.get(field)
             }
         if commit:
-            project.save()
+            project.save(update_fields=["name", "description", "kind", "targets"])
         return project

@@ -276,7 +276,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.get_assessment_for_user(request.user, pk)
     if not assessment.is_open and request.method == "GET":
         return redirect("assessment:results", pk=assessment.pk)
-    assessment = access.get_open_assessment_for_user(request.user, pk)
+    access.require_open(assessment)
     can_manage = access.can_manage(request.user, assessment.project.team)
     status = 200
     if request.method == "POST":
@@ -284,7 +284,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             services.submit_assessment(
                 assessment=assessment,
                 by=request.user,
-                allow_unanswered=can_manage and request.POST.get("confirm_open_items") == "yes",
+                allow_open_items=can_manage and request.POST.get("confirm_open_items") == "yes",
             )
         except services.IncompleteAssessmentError as error:
             messages.error(

@@ -50,7 +50,7 @@ def lock_open(assessment: Assessment) -> Assessment:
     # keeps the joined rows of its first read, where nobody had submitted yet.
     locked = (
         Assessment.objects.select_for_update(of=("self",))
-        .select_related("version")
+        .select_related("version", "project__team")
         .get(pk=assessment.pk)
     )
     if not locked.is_open:
@@ -61,7 +61,7 @@ def lock_open(assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def record_answer(
-    *, assessment: Assessment, question_id: int, respondent, answer: AnswerInput, previous=None
+    *, assessment: Assessment, question_id: int, respondent, answer: AnswerInput
 ) -> bool:
     """Save one respondent's answer; returns whether this save confirmed it (chose or re-confirmed).
 

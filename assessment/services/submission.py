@@ -31,7 +31,7 @@ class IncompleteAssessmentError(Exception):
 
 
 @transaction.atomic
-def submit_assessment(*, assessment: Assessment, by, allow_unanswered: bool = False) -> Assessment:
+def submit_assessment(*, assessment: Assessment, by, allow_open_items: bool = False) -> Assessment:
     """Freeze the assessment and store its result. Open items (unanswered questions, carried-over
     answers nobody confirmed, disagreements nobody settled) refuse the submit unless a manager
     allows them: unanswered ones count as the lowest level, the others as they stand, and the
@@ -43,7 +43,7 @@ def submit_assessment(*, assessment: Assessment, by, allow_unanswered: bool = Fa
     unanswered = [keys[q] for q, team in teams.items() if not team.is_answered]
     to_confirm = [keys[q] for q, team in teams.items() if team.is_answered and team.to_confirm]
     unsettled = [keys[q] for q, team in teams.items() if team.discuss]
-    if (unanswered or to_confirm or unsettled) and not allow_unanswered:
+    if (unanswered or to_confirm or unsettled) and not allow_open_items:
         raise IncompleteAssessmentError(
             unanswered=unanswered, to_confirm=to_confirm, unsettled=unsettled
         )

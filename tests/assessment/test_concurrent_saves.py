@@ -63,6 +63,20 @@ def test_the_same_answer_saved_many_times_keeps_one_row(published, project1):
     assert Answer.objects.get().level_value in {Decimal(0), Decimal(1), Decimal(2)}
 
 
+def submit_when(start: threading.Barrier, assessment_id: int, manager) -> str:
+    """Submit (as a manager, open items allowed) once every thread is ready; the outcome."""
+    try:
+        start.wait()
+        services.submit_assessment(
+            assessment=Assessment.objects.get(pk=assessment_id), by=manager, allow_open_items=True
+        )
+        return "submitted"
+    except SubmittedAssessmentError:
+        return "refused"
+    finally:
+        connection.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_no_answer_lands_after_a_submit_that_wins_the_race(published, project1):
     users = [factories.make_user() for _ in range(6)]
@@ -96,20 +110,9 @@ def test_no_answer_lands_after_a_submit_that_wins_the_race(published, project1):
         finally:
             connection.close()
 
-    def submit() -> None:
-        try:
-            start.wait()
-            services.submit_assessment(
-                assessment=Assessment.objects.get(pk=assessment.pk),
-                by=manager,
-                allow_unanswered=True,
-            )
-        finally:
-            connection.close()
-
     with ThreadPoolExecutor(max_workers=len(users) + 1) as pool:
         futures = [pool.submit(keep_saving, i) for i in range(len(users))]
-        futures.append(pool.submit(submit))
+        futures.append(pool.submit(submit_when, start, assessment.pk, manager))
         for future in futures:
             future.result()
 
@@ -137,22 +140,8 @@ def test_of_two_submits_at_once_one_wins_and_the_other_is_told(published, projec
     )
     start = threading.Barrier(2)
 
-    def submit() -> str:
-        try:
-            start.wait()
-            services.submit_assessment(
-                assessment=Assessment.objects.get(pk=assessment.pk),
-                by=manager,
-                allow_unanswered=True,
-            )
-            return "submitted"
-        except SubmittedAssessmentError:
-            return "refused"
-        finally:
-            connection.close()
-
     with ThreadPoolExecutor(max_workers=2) as pool:
-        outcomes = sorted(pool.map(lambda _: submit(), range(2)))
+        outcomes = sorted(pool.map(lambda _: submit_when(start, assessment.pk, manager), range(2)))
 
     assert outcomes == ["refused", "submitted"]
     assert AssessmentResult.objects.filter(assessment=assessment).count() == 1

@@ -47,3 +47,17 @@ def small_bank(**overrides) -> dict:
     }
     data.update(overrides)
     return copy.deepcopy(data)
+
+
+def database_state() -> dict:
+    """Everything a bank import may write, to compare before and after a refusal."""
+    from banks.models import BankVersion, Category, Level, Question, QuestionBank, Remediation
+
+    return {
+        "counts": [
+            model.objects.count()
+            for model in (QuestionBank, BankVersion, Category, Question, Level, Remediation)
+        ],
+        "banks": list(QuestionBank.objects.values_list("slug", "name", "description")),
+        "versions": list(BankVersion.objects.values_list("pk", "number", "status")),
+    }

@@ -9,16 +9,8 @@ from tests import factories
 from tests.banks.bank_data import small_bank
 
 
-def staff_client(client):
-    user = factories.make_user("curator", is_staff=True)
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
-    client.force_login(user)
-    return client
-
-
 def test_published_version_is_shown_read_only(client, published):
-    client = staff_client(client)
+    client = factories.login_curator(client)
     url = reverse("admin:banks_bankversion_change", args=[published.pk])
 
     response = client.get(url)
@@ -32,7 +24,7 @@ def test_published_version_is_shown_read_only(client, published):
 
 
 def test_published_question_cannot_be_edited_in_the_admin(client, published):
-    client = staff_client(client)
+    client = factories.login_curator(client)
     question = Question.objects.get(version=published, key="data-a")
     url = reverse("admin:banks_question_change", args=[question.pk])
 
@@ -42,7 +34,7 @@ def test_published_question_cannot_be_edited_in_the_admin(client, published):
 
 
 def test_draft_question_is_editable_with_level_and_remediation_inlines(client, draft):
-    client = staff_client(client)
+    client = factories.login_curator(client)
     question = Question.objects.get(version=draft, key="data-a")
 
     html = client.get(reverse("admin:banks_question_change", args=[question.pk])).text
@@ -54,7 +46,7 @@ def test_draft_question_is_editable_with_level_and_remediation_inlines(client, d
 
 
 def test_publish_button_reports_every_problem(client, draft):
-    client = staff_client(client)
+    client = factories.login_curator(client)
     Question.objects.filter(version=draft, key="code-a").update(prerequisites=["x", "y"])
 
     response = client.post(reverse("admin:banks_bankversion_publish", args=[draft.pk]), follow=True)
@@ -66,7 +58,7 @@ def test_publish_button_reports_every_problem(client, draft):
 
 
 def test_publish_and_new_draft_buttons(client, draft):
-    client = staff_client(client)
+    client = factories.login_curator(client)
 
     client.post(reverse("admin:banks_bankversion_publish", args=[draft.pk]))
     response = client.post(reverse("admin:banks_bankversion_new_draft", args=[draft.pk]))
@@ -78,7 +70,7 @@ def test_publish_and_new_draft_buttons(client, draft):
 
 
 def test_lifecycle_buttons_need_post(client, draft):
-    client = staff_client(client)
+    client = factories.login_curator(client)
 
     response = client.get(reverse("admin:banks_bankversion_publish", args=[draft.pk]))
 
@@ -87,7 +79,7 @@ def test_lifecycle_buttons_need_post(client, draft):
 
 
 def test_admin_import_creates_the_version(client, db):
-    client = staff_client(client)
+    client = factories.login_curator(client)
     upload = SimpleUploadedFile("tiny.yaml", files.dump(small_bank()).encode())
 
     response = client.post(reverse("admin:banks_bankversion_import"), {"file": upload})
@@ -100,7 +92,7 @@ def test_admin_import_creates_the_version(client, db):
 
 
 def test_admin_import_of_a_malformed_file_lists_problems_and_changes_nothing(client, db):
-    client = staff_client(client)
+    client = factories.login_curator(client)
     data = small_bank()
     data["categories"][0]["questions"][0]["levels"].pop()
     upload = SimpleUploadedFile("bad.yaml", files.dump(data).encode())
@@ -113,7 +105,7 @@ def test_admin_import_of_a_malformed_file_lists_problems_and_changes_nothing(cli
 
 
 def test_admin_import_refuses_oversized_files(client, db):
-    client = staff_client(client)
+    client = factories.login_curator(client)
     upload = SimpleUploadedFile("big.yaml", b"#" * (files.MAX_FILE_BYTES + 10))
 
     response = client.post(reverse("admin:banks_bankversion_import"), {"file": upload})
@@ -124,7 +116,7 @@ def test_admin_import_refuses_oversized_files(client, db):
 
 
 def test_admin_export_downloads_the_yaml(client, published):
-    client = staff_client(client)
+    client = factories.login_curator(client)
 
     response = client.get(reverse("admin:banks_bankversion_export", args=[published.pk]))
 

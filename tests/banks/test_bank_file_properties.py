@@ -15,21 +15,10 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from banks import files, yaml_reader
-from banks.models import BankVersion, Category, Level, Question, QuestionBank, Remediation
-from tests.banks.bank_data import small_bank
+from banks.models import BankVersion, Question
+from tests.banks.bank_data import database_state, small_bank
 
 # --- the property --------------------------------------------------------------------------------
-
-
-def database_state() -> dict:
-    return {
-        "counts": [
-            model.objects.count()
-            for model in (QuestionBank, BankVersion, Category, Question, Level, Remediation)
-        ],
-        "banks": list(QuestionBank.objects.values_list("slug", "name", "description")),
-        "versions": list(BankVersion.objects.values_list("pk", "number", "status")),
-    }
 
 
 def numbers(data: dict) -> list[Decimal]:

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from banks import files, validation
 from banks import services as bank_services
-from banks.models import BankVersion, Category, Level, Question, QuestionBank, Remediation
+from banks.models import BankVersion
 from tests import factories
-from tests.banks.bank_data import small_bank
+from tests.banks.bank_data import database_state, small_bank
 
 
 def bank_yaml(**overrides) -> str:
@@ -20,24 +20,9 @@ def bank_yaml(**overrides) -> str:
     return files.dump(small_bank(version=2, **overrides))
 
 
-def database_state() -> dict:
-    return {
-        "counts": [
-            model.objects.count()
-            for model in (QuestionBank, BankVersion, Category, Question, Level, Remediation)
-        ],
-        "banks": list(QuestionBank.objects.values_list("slug", "name", "description")),
-        "versions": list(BankVersion.objects.values_list("pk", "number", "status")),
-    }
-
-
 @pytest.fixture
 def staff_client(client):
-    user = factories.make_user("curator", is_staff=True)
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
-    client.force_login(user)
-    return client
+    return factories.login_curator(client)
 
 
 @pytest.fixture(params=["import_file", "admin", "command"])

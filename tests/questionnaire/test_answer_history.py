@@ -113,3 +113,27 @@ def test_another_teams_member_gets_no_history(client_for, carol, assessment):
         ).status_code
         == 404
     )
+
+
+def test_the_history_panel_and_export_run_a_fixed_number_of_queries(
+    client_for, alice, bob, assessment, django_assert_num_queries
+):
+    for user, key in ((alice, "data-a"), (bob, "data-a"), (bob, "code-a")):
+        save(client_for(user), assessment, key, "1")
+    client = client_for(alice)
+
+    # session
+    # user
+    # assessment with project, team, version, bank and submitter (access)
+    # the question by key in the assessment's version
+    # its changes with their respondents
+    with django_assert_num_queries(5):
+        client.get(
+            reverse("assessment:question_history", args=[assessment.pk, "data-a"]), headers=HTMX
+        )
+    # session
+    # user
+    # assessment with project, team, version, bank and submitter (access)
+    # every change with its respondent and question
+    with django_assert_num_queries(4):
+        client.get(reverse("assessment:history_export", args=[assessment.pk, "json"]))

@@ -278,7 +278,7 @@ def test_another_teams_assessment_is_404(client_for, carol, assessment):
 
 
 def test_submitted_assessment_refuses_answers_saying_who_submitted(client_for, bob, assessment):
-    services.submit_assessment(assessment=assessment, by=bob, allow_unanswered=True)
+    services.submit_assessment(assessment=assessment, by=bob, allow_open_items=True)
 
     response = post_answer(client_for(bob), assessment, "data-a", "2")
 

@@ -127,7 +127,7 @@ def test_settling_on_a_non_number_is_refused(client_for, bob, assessment, choice
 def test_a_save_after_the_submit_is_409_naming_who_submitted(
     client_for, alice, bob, assessment, saved
 ):
-    services.submit_assessment(assessment=assessment, by=bob, allow_unanswered=True)
+    services.submit_assessment(assessment=assessment, by=bob, allow_open_items=True)
     before = answer_state(saved)
 
     htmx = client_for(alice).post(
@@ -146,7 +146,7 @@ def test_a_save_after_the_submit_is_409_naming_who_submitted(
 
 
 def test_comments_and_settlements_after_the_submit_are_409(client_for, bob, assessment):
-    services.submit_assessment(assessment=assessment, by=bob, allow_unanswered=True)
+    services.submit_assessment(assessment=assessment, by=bob, allow_open_items=True)
     client = client_for(bob)
 
     comment = client.post(

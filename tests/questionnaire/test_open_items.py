@@ -184,3 +184,28 @@ def test_an_unsettled_question_is_marked_lower_middle_used(client_for, bob, disa
     assert [q["key"] for q in exported["questions"] if q["unsettled"]] == ["data-a"]
     results_page = client.get(reverse("assessment:results", args=[disagreement.pk])).text
     assert "Unsettled (lower middle used)" in results_page
+
+
+def test_confirming_a_question_runs_a_fixed_number_of_queries(
+    client_for, alice, carried_over, django_assert_num_queries
+):
+    client = client_for(alice)
+
+    # session
+    # user
+    # assessment with project, team, version, bank and submitter (access)
+    # the question's id by key
+    # savepoint (confirm_carried is atomic)
+    # the assessment locked for update, with version, project and team: still open?
+    # is any of the answers' assessments submitted (the answers' guard on update)
+    # the carried answers' update
+    # release savepoint
+    # questions ⟕ answers ⟕ settlements (the status and progress to show)
+    with django_assert_num_queries(10):
+        response = client.post(
+            reverse("assessment:confirm_carried", args=[carried_over.pk]),
+            {"question": "data-a"},
+            headers=HTMX,
+        )
+
+    assert 'id="status-data-a"' in response.text

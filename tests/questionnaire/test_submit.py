@@ -82,17 +82,14 @@ def test_the_review_page_warns_of_open_disagreements(client_for, alice, bob, ass
     assert "Submit the assessment" not in html
 
 
-def test_the_review_page_runs_eleven_queries(
-    client_for, alice, assessment, django_assert_num_queries
-):
+def test_the_review_page_runs_ten_queries(client_for, alice, assessment, django_assert_num_queries):
     factories.answer(assessment, alice, {"data-a": 2})
     client = client_for(alice)
     url = submit_url(assessment)
 
     # session
     # user
-    # assessment with project, team, version and bank (access: a submitted one redirects)
-    # the same assessment again (access: an open one)
+    # assessment with project, team, version, bank and submitter (a submitted one redirects)
     # alice's role in the team (may she submit early)
     # categories
     # questions (prefetch)
@@ -100,38 +97,37 @@ def test_the_review_page_runs_eleven_queries(
     # answers with respondents
     # comments with authors
     # settlements with who settled
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert "<h2>2 unanswered questions</h2>" in squeeze(response.text)
 
 
-def test_submitting_runs_twenty_queries(client_for, alice, assessment, django_assert_num_queries):
+def test_submitting_runs_seventeen_queries(
+    client_for, alice, assessment, django_assert_num_queries
+):
     answer_all(assessment, alice)
     client = client_for(alice)
     url = submit_url(assessment)
 
     # session
     # user
-    # assessment with project, team, version and bank (access: a submitted one redirects)
-    # the same assessment again (access: an open one)
+    # assessment with project, team, version, bank and submitter (access)
     # alice's role in the team
     # savepoint
-    # the assessment with its version, locked for update: still open?
+    # the assessment with its version, project and team, locked for update: still open?
     # questions ⟕ answers ⟕ settlements (the team's answers)
     # update the assessment's status
     # categories
     # questions with categories
     # settlement notes
-    # the locked assessment's project (read lazily)
-    # that project's team (read lazily)
     # insert the result
     # insert the category results
     # insert the question results
     # every answer (the snapshot)
     # insert the answer snapshot
     # release savepoint
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(17):
         response = client.post(url)
 
     assert response.status_code == 302
@@ -162,7 +158,7 @@ def test_a_submitted_assessment_leads_to_its_results_and_refuses_a_second_submit
 
 def test_a_submitted_assessment_is_frozen_at_the_model_layer(bob, alice, assessment):
     factories.answer(assessment, alice, {"data-a": 1})
-    services.submit_assessment(assessment=assessment, by=bob, allow_unanswered=True)
+    services.submit_assessment(assessment=assessment, by=bob, allow_open_items=True)
     answer = Answer.objects.get()
 
     answer.level_value = Decimal(2)

@@ -41,7 +41,7 @@ def test_the_portfolio_report_renders_a_project_named_like_maths(
     assessment = services.start_assessment(
         project=project1, version=published, started_by=bob, title="Q"
     )
-    services.submit_assessment(assessment=assessment, by=bob, allow_unanswered=True)
+    services.submit_assessment(assessment=assessment, by=bob, allow_open_items=True)
 
     response = client_for(bob).get(reverse("assessment:portfolio_report"), {"bank": "tiny"})
 

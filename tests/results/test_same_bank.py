@@ -25,27 +25,12 @@ def other_bank(db):
 def two_banks(project1, published, other_bank, bob):
     """project1 assessed on the small bank, then on the other bank."""
     first = factories.make_result(project1, published, bob, {"data-a": 1}, title="Debt review")
-    TrackedAction.objects.create(
-        project=project1,
-        source=first.assessment,
-        question_key="data-a",
-        category_key="data",
-        title="Version the data",
-        advice="Start.",
-        from_value=1,
-        to_value=2,
-        status=TrackedAction.Status.DONE,
+    done = TrackedAction.Status.DONE
+    factories.make_tracked_action(
+        project1, first.assessment, title="Version the data", from_value=1, to_value=2, status=done
     )
-    TrackedAction.objects.create(
-        project=project1,
-        source=first.assessment,
-        question_key="code-a",
-        category_key="code",
-        title="Test the code",
-        advice="Start.",
-        from_value=0,
-        to_value=1,
-        status=TrackedAction.Status.DONE,
+    factories.make_tracked_action(
+        project1, first.assessment, "code-a", title="Test the code", from_value=0, status=done
     )
     second = factories.make_result(project1, other_bank, bob, {"code-a": 0}, title="Other review")
     return first, second
@@ -74,13 +59,12 @@ def test_a_tracked_question_missing_from_the_next_version_is_not_checked(
     client_for, alice, bob, project1, published
 ):
     first = factories.make_result(project1, published, bob, {"data-a": 1}, title="First")
-    TrackedAction.objects.create(
-        project=project1,
-        source=first.assessment,
-        question_key="gone-from-v2",
+    factories.make_tracked_action(
+        project1,
+        first.assessment,
+        "gone-from-v2",
         category_key="data",
         title="A question the next version dropped",
-        advice="Start.",
         from_value=1,
         to_value=2,
         status=TrackedAction.Status.DONE,
