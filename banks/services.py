@@ -43,7 +43,6 @@ def new_draft_from(*, version: BankVersion) -> BankVersion:
     latest = BankVersion.objects.filter(bank_id=version.bank_id).aggregate(n=Max("number"))["n"]
     data.update(
         version=latest + 1,
-        status=BankVersion.Status.DRAFT,
         changelog=f"Draft from version {version.number}.",
     )
     return files.import_data(data)
