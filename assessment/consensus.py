@@ -110,3 +110,28 @@ def progress_of(consensuses: Iterable[Consensus]) -> Progress:
         discuss=sum(1 for c in items if c.discuss),
         to_confirm=len(items) - len(final),
     )
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many respondents gave one answer: a level value, or "not applicable"."""
+
+    value: Decimal | None
+    not_applicable: bool
+    respondents: int
+
+
+def tally(responses: Iterable[Response]) -> list[Count]:
+    """The team's answers as counts per level (ascending), then N/A: its size is bounded by the
+    scale, whatever the number of respondents."""
+    counts: dict[tuple[bool, Decimal | None], int] = {}
+    for r in responses:
+        if r.is_answered:
+            key = (r.not_applicable, None if r.not_applicable else r.value)
+            counts[key] = counts.get(key, 0) + 1
+    return [Count(value, na, n) for (na, value), n in sorted(counts.items(), key=_tally_order)]
+
+
+def _tally_order(item: tuple[tuple[bool, Decimal | None], int]) -> tuple[bool, Decimal]:
+    (not_applicable, value), _n = item
+    return (not_applicable, value if value is not None else Decimal(0))

@@ -132,7 +132,7 @@ class AnswerStatus:
     carried: bool
     confirmed_at: datetime | None
     team: consensus.Consensus
-    others: list[consensus.Response]
+    tally: list[consensus.Count]
     progress: consensus.Progress
     nav_items: list[tuple[str, str, consensus.Progress]]
 
@@ -148,11 +148,7 @@ def answer_status(
         carried=teams[question.id].to_confirm,
         confirmed_at=team.confirmed_at.get(mine),
         team=teams[question.id],
-        others=[
-            r
-            for r in team.responses[question.id]
-            if r.respondent != respondent.get_username() and r.is_answered
-        ],
+        tally=consensus.tally(team.responses[question.id]),
         progress=consensus.progress_of(teams.values()),
         nav_items=team.nav_items(teams),
     )

@@ -49,6 +49,11 @@ urlpatterns = [
     path("assessments/<int:pk>/questions/<slug:key>/settle/", questionnaire.settle, name="settle"),
     path("assessments/<int:pk>/confirm/", questionnaire.confirm_carried, name="confirm_carried"),
     path(
+        "assessments/<int:pk>/questions/<slug:key>/team/",
+        questionnaire.question_team,
+        name="question_team",
+    ),
+    path(
         "assessments/<int:pk>/questions/<slug:key>/history/",
         questionnaire.question_history,
         name="question_history",

@@ -3,31 +3,30 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from assessment import consensus
 from assessment.models import Answer, AnswerChange, Assessment, Comment, Settlement
-from assessment.queries import response_of, settled_of
+from assessment.queries import settled_of
 from banks.models import Category, Question
 from banks.queries import scale_of
 
 
 @dataclass
 class QuestionRow:
+    """One question card: the user's own answer and the team's as counts, never everyone's
+    answers (they load when the team panel opens), so the page's size does not grow with the team."""
+
     question: Question
     mine: Answer | None
-    others: list[Answer]
     consensus: consensus.Consensus
-    comments: list[Comment]
     settlement: Settlement | None
+    tally: list[consensus.Count]
+    comment_count: int
 
     @property
-    def answers(self) -> list[Answer]:
-        return [self.mine, *self.others] if self.mine else self.others
-
-    @property
-    def other_responses(self) -> list[consensus.Response]:
-        return [response_of(a) for a in self.others if a.is_answered]
+    def answered_by(self) -> int:
+        return sum(count.respondents for count in self.tally)
 
 
 @dataclass
@@ -42,7 +41,7 @@ class Questionnaire:
     assessment: Assessment
     categories: list[CategoryRow]
     progress: consensus.Progress
-    respondents: list[str]
+    respondents: int
 
     @property
     def nav_items(self) -> list[tuple[str, str, consensus.Progress]]:
@@ -74,7 +73,8 @@ class Questionnaire:
 
 
 def questionnaire(assessment: Assessment, user) -> Questionnaire:
-    """The questionnaire page: a fixed number of queries whatever the number of questions."""
+    """The questionnaire page: a fixed number of queries whatever the number of questions, and
+    rows of a fixed size whatever the number of respondents (answers read as counts)."""
     categories = list(
         Category.objects.filter(version_id=assessment.version_id)
         .order_by("order", "pk")
@@ -85,39 +85,37 @@ def questionnaire(assessment: Assessment, user) -> Questionnaire:
             )
         )
     )
-    answers_by_question: dict[int, list[Answer]] = defaultdict(list)
-    for answer in assessment.answers.select_related("respondent").order_by("respondent__username"):
-        answers_by_question[answer.question_id].append(answer)
-    comments_by_question: dict[int, list[Comment]] = defaultdict(list)
-    for comment in assessment.comments.select_related("author"):
-        comments_by_question[comment.question_id].append(comment)
+    mine = {a.question_id: a for a in assessment.answers.filter(respondent=user)}
+    responses: dict[int, list[consensus.Response]] = defaultdict(list)
+    for question_id, value, na, carried, n in (
+        assessment.answers.values_list(
+            "question_id", "level_value", "not_applicable", "carried_over"
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        responses[question_id] += [consensus.Response("", value, na, carried)] * n
+    respondents = assessment.answers.values("respondent_id").distinct().count()
+    comment_counts = dict(
+        assessment.comments.values_list("question_id").annotate(n=Count("id")).order_by()
+    )
     settlements = {s.question_id: s for s in assessment.settlements.select_related("settled_by")}
 
     scale = scale_of(assessment.version)
     rows_by_category = []
-    respondents = set()
     for category in categories:
         rows = []
         for question in category.questions.all():
-            answers = answers_by_question[question.pk]
-            labels = {level.value: level.label for level in question.levels.all()}
-            for answer in answers:
-                answer.level_label = labels.get(answer.level_value, "")
-            respondents.update(a.respondent.get_username() for a in answers)
             settlement = settlements.get(question.pk)
-            team = consensus.consensus_of(
-                [response_of(a) for a in answers],
-                scale,
-                settled_of(settlement),
-            )  # fmt: skip
+            answers = responses[question.pk]
             rows.append(
                 QuestionRow(
                     question=question,
-                    mine=next((a for a in answers if a.respondent_id == user.pk), None),
-                    others=[a for a in answers if a.respondent_id != user.pk],
-                    consensus=team,
-                    comments=comments_by_question[question.pk],
+                    mine=mine.get(question.pk),
+                    consensus=consensus.consensus_of(answers, scale, settled_of(settlement)),
                     settlement=settlement,
+                    tally=consensus.tally(answers),
+                    comment_count=comment_counts.get(question.pk, 0),
                 )
             )
         progress = consensus.progress_of(row.consensus for row in rows)
@@ -125,7 +123,20 @@ def questionnaire(assessment: Assessment, user) -> Questionnaire:
     overall = consensus.progress_of(
         row.consensus for category in rows_by_category for row in category.questions
     )
-    return Questionnaire(assessment, rows_by_category, overall, sorted(respondents))
+    return Questionnaire(assessment, rows_by_category, overall, respondents)
+
+
+def team_answers_to(assessment: Assessment, question: Question) -> list[Answer]:
+    """Everyone's answer to one question with its notes and evidence, for the team panel."""
+    labels = {level.value: level.label for level in question.levels.all()}
+    answers = list(
+        assessment.answers.filter(question=question)
+        .select_related("respondent")
+        .order_by("respondent__username")
+    )
+    for answer in answers:
+        answer.level_label = labels.get(answer.level_value, "")
+    return answers
 
 
 def comments_on(assessment: Assessment, question: Question) -> list[Comment]:
@@ -133,9 +144,17 @@ def comments_on(assessment: Assessment, question: Question) -> list[Comment]:
 
 
 @dataclass
+class DiscussionItem:
+    row: QuestionRow
+    answers: list[Answer]
+    comments: list[Comment]
+    changes: list[AnswerChange]
+
+
+@dataclass
 class Discussion:
     questionnaire: Questionnaire
-    items: list[tuple[QuestionRow, list[AnswerChange]]]  # each question with its level changes
+    items: list[DiscussionItem]  # the questions flagged or settled, with everything about them
 
 
 def discussion(assessment: Assessment, user) -> Discussion:
@@ -147,8 +166,29 @@ def discussion(assessment: Assessment, user) -> Discussion:
         for row in category.questions
         if row.consensus.discuss or row.settlement
     ]
-    history = answer_history(assessment, [row.question.pk for row in rows])
-    return Discussion(page, [(row, history[row.question.pk]) for row in rows])
+    ids = [row.question.pk for row in rows]
+    labels = {
+        (row.question.pk, level.value): level.label
+        for row in rows
+        for level in row.question.levels.all()
+    }
+    answers: dict[int, list[Answer]] = defaultdict(list)
+    for answer in (
+        assessment.answers.filter(question_id__in=ids)
+        .select_related("respondent")
+        .order_by("respondent__username")
+    ):
+        answer.level_label = labels.get((answer.question_id, answer.level_value), "")
+        answers[answer.question_id].append(answer)
+    comments: dict[int, list[Comment]] = defaultdict(list)
+    for comment in assessment.comments.filter(question_id__in=ids).select_related("author"):
+        comments[comment.question_id].append(comment)
+    history = answer_history(assessment, ids)
+    items = [
+        DiscussionItem(row, answers[pk], comments[pk], history[pk])
+        for row, pk in zip(rows, ids, strict=True)
+    ]
+    return Discussion(page, items)
 
 
 def answer_history(

@@ -308,6 +308,23 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "questionnaire/submit.html", context, status=status)
 
 
+def question_team(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Everyone's answer to one question and its comments: the card's team panel (htmx, when
+    opened), else a page of its own."""
+    assessment = access.get_assessment_for_user(request.user, pk)
+    question = access.get_question_of_assessment(assessment, key)
+    context = {
+        "assessment": assessment,
+        "question": question,
+        "answers": queries.team_answers_to(assessment, question),
+        "comments": queries.comments_on(assessment, question),
+    }
+    template = (
+        "questionnaire/team_panel.html#panel" if request.htmx else "questionnaire/team_panel.html"
+    )
+    return render(request, template, context)
+
+
 def question_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """One question's answer history: a panel on the questionnaire (htmx), else a page."""
     assessment = access.get_assessment_for_user(request.user, pk)

@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.models import Answer, Assessment, Settlement
+from tests import factories
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -182,3 +183,21 @@ def test_a_failed_save_is_shown_with_the_choice_kept_and_a_retry(page, alice, pr
     card.get_by_role("button", name="Retry").click()
     expect(saved(page, "data-a")).to_be_visible()
     assert Answer.objects.get().level_value == 1
+
+
+def test_the_team_panel_loads_everyones_answers_when_opened(page, alice, bob, assessment):
+    factories.answer(assessment, bob, {"data-a": 2}, notes={"data-a": "We check it in CI."})
+    log_in(page, "alice")
+    page.goto(f"/assessments/{assessment.pk}/")
+    page.wait_for_load_state("load")
+    panel = question(page, "data-a").locator("details.team-panel")
+    expect(panel.get_by_text("We check it in CI.")).to_have_count(0)  # not on the page yet
+
+    with page.expect_response(f"**/assessments/{assessment.pk}/questions/data-a/team/"):
+        panel.locator("summary").click()
+
+    expect(panel.get_by_role("row", name="bob")).to_contain_text("We check it in CI.")
+    panel.get_by_label("Add a comment").fill("Which CI job?")
+    with page.expect_response("**/questions/data-a/comments/"):
+        panel.get_by_role("button", name="Comment").click()
+    expect(panel.get_by_text("Which CI job?")).to_be_visible()

@@ -66,8 +66,10 @@ def test_the_question_panel_and_page_show_its_history(client_for, alice, bob, as
     assert "alice:" in panel and "level — → 1" in panel
     assert "bob:" in panel and "level — → 2 · notes or links edited" in panel
     assert "How is data-a handled?" in page and page.count("<li>") >= 2
-    questionnaire = client.get(reverse("assessment:questionnaire", args=[assessment.pk])).text
-    assert f'hx-get="{url}"' in questionnaire
+    team_panel = client.get(
+        reverse("assessment:question_team", args=[assessment.pk, "data-a"]), headers=HTMX
+    ).text
+    assert f'<a href="{url}">Answer history</a>' in team_panel
 
 
 def test_the_history_exports_list_every_change(client_for, alice, bob, assessment):

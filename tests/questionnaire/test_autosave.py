@@ -192,7 +192,7 @@ def test_respondents_keep_their_own_answers_and_a_spread_is_flagged(client, alic
     assert answers == {"alice": 0, "bob": 2}
     html = squeeze(response.text)
     assert (
-        '<span class="badge bad">Discuss</span> Team: level 0 <span class="muted">(alice 0)</span>'
+        '<span class="badge bad">Discuss</span> Team: level 0 <span class="muted">(0 × 1, 2 × 1)</span>'
         in html
     )
     assert "1 to discuss</a>" in html  # the out-of-band progress links to the discussion

@@ -49,7 +49,7 @@ def test_the_discussion_lists_only_flagged_questions_with_everyones_answers(
     assert "alice: level — → 0" in html and "bob: level — → 2" in html  # the history
 
 
-def test_the_discussion_runs_ten_queries(
+def test_the_discussion_runs_fourteen_queries(
     client_for, alice, disagreement, django_assert_num_queries
 ):
     client = client_for(alice)
@@ -60,11 +60,15 @@ def test_the_discussion_runs_ten_queries(
     # categories
     # questions (prefetch)
     # levels (prefetch)
-    # answers with respondents
-    # comments with authors
+    # the user's own answers
+    # everyone's answers as counts per question and level
+    # how many respondents
+    # comments as counts per question
     # settlements with who settled
-    # level history of the flagged questions, with respondents
-    with django_assert_num_queries(10):
+    # the flagged questions' answers with respondents
+    # their comments with authors
+    # their history, with respondents
+    with django_assert_num_queries(14):
         response = client.get(discuss_url(disagreement))
 
     assert response.text.count('class="settle-form"') == 1

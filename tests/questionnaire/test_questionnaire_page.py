@@ -1,11 +1,14 @@
 """The questionnaire page: every question with the user's answer, the team's, progress and access."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from assessment import services
 from tests import factories
 from tests.factories import post_answer
-from tests.pages import squeeze, table_headed
+from tests.pages import HTMX, squeeze, table_headed
 
 
 @pytest.fixture
@@ -30,38 +33,44 @@ def big(alice, bob, shipped_banks, project1):
     return assessment
 
 
-def test_questionnaire_page_runs_nine_queries_for_54_questions(
+QUESTIONNAIRE_QUERIES = 11
+
+
+def test_questionnaire_page_runs_eleven_queries_for_54_questions(
     client_for, alice, big, django_assert_num_queries
 ):
     client = client_for(alice)
 
     # session
     # user
-    # assessment with project, team, version and bank (access)
+    # assessment with project, team, version, bank and submitter (access)
     # categories
     # questions (prefetch)
     # levels (prefetch)
-    # answers with respondents
-    # comments with authors
+    # the user's own answers
+    # everyone's answers as counts per question and level
+    # how many respondents
+    # comments as counts per question
     # settlements with who settled
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
         response = client.get(big.get_absolute_url())
 
     html = squeeze(response.text)
     assert html.count('<article class="question') == 54
     assert html.count('<article class="question needs-discussion"') == 1
     assert "3 of 54 questions answered" in html
-    assert "Respondents: alice, bob" in html
-    assert "Where is the schema?" in html
+    assert "2 respondents" in html
+    assert "Where is the schema?" not in html  # comments load with the team panel
+    assert '<span class="count">2 · 1</span>' in html  # answered by two, one comment
 
 
-def test_questionnaire_page_runs_nine_queries_for_3_questions(
+def test_questionnaire_page_runs_eleven_queries_for_3_questions(
     client_for, alice, assessment, django_assert_num_queries
 ):
     client = client_for(alice)
 
-    # the same nine queries as for 54 questions: none per question
-    with django_assert_num_queries(9):
+    # the same eleven queries as for 54 questions: none per question
+    with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
         response = client.get(assessment.get_absolute_url())
 
     assert response.text.count('<article class="question') == 3
@@ -83,7 +92,7 @@ def test_questionnaire_keeps_every_answer_on_reload(client_for, alice, assessmen
     assert "2 questions in scope" in html
 
 
-def test_the_user_sees_the_others_answers_and_the_disagreement(client, alice, bob, assessment):
+def test_the_user_sees_the_team_as_counts_and_the_disagreement(client, alice, bob, assessment):
     factories.answer(assessment, alice, {"data-a": 0}, notes={"data-a": "No schema."})
     factories.answer(assessment, bob, {"data-a": 2})
     client.force_login(alice)
@@ -91,15 +100,65 @@ def test_the_user_sees_the_others_answers_and_the_disagreement(client, alice, bo
     page = client.get(assessment.get_absolute_url()).text
     html = squeeze(page)
 
-    assert table_headed(page, "Respondent", "Answer") == [["bob", "2 · L2", ""]]
     assert '<article class="question needs-discussion" id="question-data-a">' in html
     assert '<article class="question" id="question-data-b">' in html
     assert (
-        '<span class="badge bad">Discuss</span> Team: level 0 <span class="muted">(bob 2)</span>'
+        '<span class="badge bad">Discuss</span> Team: level 0 <span class="muted">(0 × 1, 2 × 1)</span>'
         in html
     )
+    assert "bob" not in page.split("<main")[1]  # names load with the team panel, not the page
     assert 'id="choice-data-a-0" name="choice" value="0" checked' in html  # alice's own
     assert "1 to discuss</a>" in html
+
+
+def test_the_team_panel_shows_everyones_answers_and_the_comments(client, alice, bob, assessment):
+    factories.answer(assessment, alice, {"data-a": 0}, notes={"data-a": "No schema."})
+    factories.answer(assessment, bob, {"data-a": 2})
+    client.force_login(alice)
+    url = reverse("assessment:question_team", args=[assessment.pk, "data-a"])
+
+    page = client.get(assessment.get_absolute_url()).text
+    panel = client.get(url, headers=HTMX).text
+    full = client.get(url).text
+
+    assert f'hx-get="{url}" hx-trigger="toggle once"' in page
+    assert f'<a href="{url}">' in page  # without JavaScript, a page of its own
+    assert table_headed(panel, "Respondent", "Answer") == [
+        ["alice", "0 · L0", "No schema."],
+        ["bob", "2 · L2", ""],
+    ]
+    assert "<html" not in panel and 'id="comments-data-a"' in panel
+    assert "How is data-a handled?" in full and 'id="comments-data-a"' in full
+
+
+def test_the_page_is_the_same_size_and_cost_for_2_and_30_respondents(
+    client, alice, team1, project1, published, django_assert_num_queries
+):
+    pages = {}
+    for size in (2, 30):
+        assessment = services.start_assessment(
+            project=project1, version=published, started_by=alice, title="Sized"
+        )
+        for n in range(size):
+            user = factories.make_user()
+            factories.add_member(team1, user)
+            factories.answer(
+                assessment,
+                user,
+                {"data-a": n % 2 * 2, "data-b": 1, "code-a": 2},
+                notes={"data-a": "x"},
+            )
+        client.force_login(alice)
+        with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
+            pages[size] = client.get(assessment.get_absolute_url()).text
+
+    # What differs is counts, ids and the CSRF token; with those masked the pages are the same.
+    def masked(html: str) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"[A-Za-z0-9]{64}", "TOKEN", html))
+
+    assert masked(pages[2]) == masked(pages[30])
+    assert abs(len(pages[30]) - len(pages[2])) < 20
+    assert "(0 × 15, 2 × 15)" in pages[30]
 
 
 def test_carried_answers_are_marked_until_confirmed(client_for, bob, carried_over):

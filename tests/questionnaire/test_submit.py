@@ -82,7 +82,9 @@ def test_the_review_page_warns_of_open_disagreements(client_for, alice, bob, ass
     assert "Submit the assessment" not in html
 
 
-def test_the_review_page_runs_ten_queries(client_for, alice, assessment, django_assert_num_queries):
+def test_the_review_page_runs_twelve_queries(
+    client_for, alice, assessment, django_assert_num_queries
+):
     factories.answer(assessment, alice, {"data-a": 2})
     client = client_for(alice)
     url = submit_url(assessment)
@@ -94,10 +96,12 @@ def test_the_review_page_runs_ten_queries(client_for, alice, assessment, django_
     # categories
     # questions (prefetch)
     # levels (prefetch)
-    # answers with respondents
-    # comments with authors
+    # the user's own answers
+    # everyone's answers as counts per question and level
+    # how many respondents
+    # comments as counts per question
     # settlements with who settled
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(url)
 
     assert "<h2>2 unanswered questions</h2>" in squeeze(response.text)
