@@ -44,8 +44,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tracked": queries.tracked_keys(assessment),
         "members": access.team_members(assessment.project.team_id),
     }
+    later = [a for a in page.actions if a.bucket == "later"]
+    if request.htmx and request.GET.get("bucket") == "later":
+        return render(request, "results/plan.html#actions", {**context, "actions": later})
     if request.htmx and request.htmx.target == "whatif":
         return render(request, "results/plan.html#whatif", context)
+    # The later bucket opens on request, or when one of its steps is ticked in the what-if.
+    context["show_later"] = request.GET.get("later") == "1" or any(
+        a.question_key in taken for a in later
+    )
     return render(request, "results/plan.html", context)
 
 

@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.models import TrackedAction
+from tests import factories
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -49,3 +50,17 @@ def test_history_draws_the_trend(page, bob, submitted):
     expect(page.locator("[data-chart='trend-data'] .main-svg").first).to_be_visible()
     expect(page.get_by_role("cell", name="50.0")).to_be_visible()
     assert chart_errors(page) == []
+
+
+def test_the_later_steps_open_on_demand(page, alice, bob, shipped_banks, project1):
+    version = shipped_banks["ml-technical-debt"]
+    assessment = factories.make_result(project1, version, bob, {}, title="Long").assessment
+    log_in(page, "alice")
+    page.goto(f"/assessments/{assessment.pk}/plan/")
+    page.wait_for_load_state("load")
+    expect(page.locator("article.action")).to_have_count(15)
+
+    with page.expect_response(f"**/assessments/{assessment.pk}/plan/?bucket=later"):
+        page.locator("details.bucket-later summary").click()
+
+    expect(page.locator("article.action")).to_have_count(54)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import TrackedAction
+from tests import factories
 from tests.pages import HTMX, squeeze, table_headed
 
 
@@ -181,3 +182,39 @@ def test_another_team_cannot_track_or_read_the_plan(client_for, carol, submitted
 def test_tracking_takes_a_post_only(client_for, bob, submitted):
     assert client_for(bob).get(track_url(submitted), {"question": "code-a"}).status_code == 405
     assert TrackedAction.objects.count() == 0
+
+
+@pytest.fixture
+def long_plan(alice, bob, shipped_banks, project1):
+    """An assessment of the 54-question default bank, every question at level 0: a long plan."""
+    version = shipped_banks["ml-technical-debt"]
+    return factories.make_result(project1, version, bob, {}, title="Long").assessment
+
+
+def test_the_later_steps_load_when_opened_and_the_page_stays_small(client_for, alice, long_plan):
+    client = client_for(alice)
+    url = plan_url(long_plan)
+
+    page = client.get(url).text
+    later = client.get(url, {"bucket": "later"}, headers=HTMX).text
+    everything = client.get(url, {"later": "1"}).text
+
+    shown = page.count('<article class="action"')
+    loaded = later.count('<article class="action"')
+    assert shown == 15 and loaded == 54 - 15  # now 5 and next 10; the rest on demand
+    assert f'hx-get="{url}?bucket=later" hx-trigger="toggle once"' in page
+    assert "<html" not in later
+    assert everything.count('<article class="action"') == 54
+    assert len(page.encode()) < 100_000
+
+
+def test_a_ticked_later_step_keeps_the_later_bucket_open(client_for, alice, long_plan):
+    client = client_for(alice)
+    url = plan_url(long_plan)
+    later = client.get(url, {"bucket": "later"}, headers=HTMX).text
+    key = later.split('name="take" value="')[1].split('"')[0]
+
+    page = client.get(url, {"take": key}).text
+
+    assert page.count('<article class="action"') == 54
+    assert f'value="{key}" id="take-{key}" checked' in page
