@@ -75,13 +75,17 @@ class Assessment(models.Model):
 
 
 class AnswerQuerySet(models.QuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
-        # Upserts skip save(): the same guard, one query for the whole batch.
+    def bulk_create(self, objs, *args, locked: bool = False, **kwargs):
+        """Upserts skip save(): the same guard, one query for the whole batch. `locked` says the
+        caller holds the assessment's row lock and checked under it that it is open
+        (services.lock_open), which makes the guard's query redundant."""
         objs = list(objs)
         assessment_ids = {obj.assessment_id for obj in objs}
-        if Assessment.objects.filter(
-            pk__in=assessment_ids, status=Assessment.Status.SUBMITTED
-        ).exists():
+        if not locked and (
+            Assessment.objects.filter(
+                pk__in=assessment_ids, status=Assessment.Status.SUBMITTED
+            ).exists()
+        ):
             raise SubmittedAssessmentError
         return super().bulk_create(objs, *args, **kwargs)
 

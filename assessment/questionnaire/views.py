@@ -308,6 +308,11 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "questionnaire/submit.html", context, status=status)
 
 
+def _panel_or_page(request: HttpRequest, template: str, panel: str, context: dict) -> HttpResponse:
+    """htmx asks for the panel that opens on the questionnaire; a plain request gets the page."""
+    return render(request, f"{template}#{panel}" if request.htmx else template, context)
+
+
 def question_team(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Everyone's answer to one question and its comments: the card's team panel (htmx, when
     opened), else a page of its own."""
@@ -319,10 +324,7 @@ def question_team(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         "answers": queries.team_answers_to(assessment, question),
         "comments": queries.comments_on(assessment, question),
     }
-    template = (
-        "questionnaire/team_panel.html#panel" if request.htmx else "questionnaire/team_panel.html"
-    )
-    return render(request, template, context)
+    return _panel_or_page(request, "questionnaire/team_panel.html", "panel", context)
 
 
 def question_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:
@@ -334,10 +336,7 @@ def question_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         "question": question,
         "changes": queries.question_history(assessment, question),
     }
-    template = (
-        "questionnaire/history.html#changes" if request.htmx else "questionnaire/history.html"
-    )
-    return render(request, template, context)
+    return _panel_or_page(request, "questionnaire/history.html", "changes", context)
 
 
 def history_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:

@@ -106,6 +106,7 @@ def record_answer(
                 confirmed_by=respondent if confirming else None,
             )
         ],
+        locked=True,
         update_conflicts=True,
         unique_fields=["assessment", "question", "respondent"],
         update_fields=fields,

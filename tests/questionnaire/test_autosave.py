@@ -30,7 +30,7 @@ def test_htmx_autosave_returns_the_status_and_progress_out_of_band(client_for, a
     assert answer.confirmed_at is not None
 
 
-def test_htmx_autosave_of_a_new_level_runs_eleven_queries(
+def test_htmx_autosave_of_a_new_level_runs_ten_queries(
     client_for, alice, assessment, django_assert_num_queries
 ):
     client = client_for(alice)
@@ -41,13 +41,12 @@ def test_htmx_autosave_of_a_new_level_runs_eleven_queries(
     # assessment with project, team, version and bank (access)
     # questions ⟕ answers ⟕ settlements (the team's state, also for the response)
     # savepoint (record_answer is atomic)
-    # the assessment again, locked for update: still open?
+    # the assessment again with version, project and team, locked for update: still open?
     # the respondent's previous answer (under the lock)
-    # is the assessment submitted (the answers' guard on bulk_create)
     # answer upsert
     # history row (the level changed)
     # release savepoint
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = post_answer(client, assessment, "data-a", "2", notes="Checked in CI.")
 
     assert response.status_code == 200
@@ -56,7 +55,7 @@ def test_htmx_autosave_of_a_new_level_runs_eleven_queries(
     assert AnswerChange.objects.count() == 2
 
 
-def test_htmx_autosave_of_notes_only_runs_twelve_queries(
+def test_htmx_autosave_of_notes_only_runs_eleven_queries(
     client_for, alice, assessment, django_assert_num_queries
 ):
     client = client_for(alice)
@@ -67,14 +66,13 @@ def test_htmx_autosave_of_notes_only_runs_twelve_queries(
     # assessment with project, team, version and bank (access)
     # questions ⟕ answers ⟕ settlements
     # savepoint (record_answer is atomic)
-    # the assessment again, locked for update: still open?
+    # the assessment again with version, project and team, locked for update: still open?
     # the respondent's previous answer (under the lock)
-    # is the assessment submitted (the answers' guard on bulk_create)
     # answer upsert
     # extend a notes change of this sitting (there is none yet)
     # history row (notes changed, level kept)
     # release savepoint
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = post_answer(client, assessment, "data-a", "1", notes="Checked in CI.")
 
     assert response.status_code == 200
@@ -111,7 +109,7 @@ def test_plain_post_saves_and_redirects_back_to_the_question(client_for, alice, 
     assert 'id="choice-code-a-1" name="choice" value="1" checked' in page.text
 
 
-def test_plain_post_runs_eleven_queries(client_for, alice, assessment, django_assert_num_queries):
+def test_plain_post_runs_ten_queries(client_for, alice, assessment, django_assert_num_queries):
     client = client_for(alice)
 
     # session
@@ -119,13 +117,12 @@ def test_plain_post_runs_eleven_queries(client_for, alice, assessment, django_as
     # assessment with project, team, version and bank (access)
     # questions ⟕ answers ⟕ settlements
     # savepoint (record_answer is atomic)
-    # the assessment again, locked for update: still open?
+    # the assessment again with version, project and team, locked for update: still open?
     # the respondent's previous answer (under the lock)
-    # is the assessment submitted (the answers' guard on bulk_create)
     # answer upsert
     # history row
     # release savepoint
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = post_answer(client, assessment, "code-a", "1", htmx=False)
 
     assert response.status_code == 302
