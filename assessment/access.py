@@ -102,8 +102,7 @@ def require_open(assessment: Assessment) -> None:
     """Answers, comments, settlements and submit change only an open assessment; the services
     check again under the assessment's lock, since a submit may land in between."""
     if not assessment.is_open:
-        who = assessment.submitted_by.get_username() if assessment.submitted_by else ""
-        raise SubmittedAssessmentError(submitted_by=who, submitted_at=assessment.submitted_at)
+        raise SubmittedAssessmentError.of(assessment)
 
 
 def get_open_assessment_for_user(user: User, pk: int) -> Assessment:

@@ -187,7 +187,7 @@ def portfolio_figures(data, heatmap_rows: Sequence) -> dict[str, dict]:
     """The dashboard's and the portfolio report's figures, from one portfolio read."""
     names = [name for _, name in data.categories]
     keys = data.category_keys
-    distribution = data.distribution()
+    distribution = data.distribution
     return {
         "heatmap": heatmap(
             [row.project.name for row in heatmap_rows],

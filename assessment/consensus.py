@@ -42,16 +42,11 @@ class Consensus:
     discuss: bool = False
     settled: bool = False
     respondents: int = 0
-    to_confirm: bool = False
+    to_confirm: bool = False  # answered, but on a carried-over answer nobody confirmed
 
     @property
     def is_answered(self) -> bool:
         return self.value is not None or self.not_applicable
-
-    @property
-    def is_final(self) -> bool:
-        """Answered, and not resting on a carried-over answer nobody confirmed."""
-        return self.is_answered and not self.to_confirm
 
 
 UNANSWERED = Consensus(value=None)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from django.db.models import FilteredRelation, Q
+from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from assessment import consensus
@@ -17,6 +17,21 @@ def settled_of(settlement: Settlement | None) -> consensus.Settled | None:
     if settlement is None:
         return None
     return consensus.Settled(settlement.level_value, settlement.not_applicable)
+
+
+def counted_responses(
+    answers: QuerySet[Answer], *keys: str
+) -> defaultdict[tuple, list[consensus.Response]]:
+    """The answers grouped by `keys` (e.g. "question_id") as anonymous responses, read as counts per
+    level: the rows read are bounded by the scale, not by the size of the team."""
+    found: defaultdict[tuple, list[consensus.Response]] = defaultdict(list)
+    for *key, value, na, carried, n in (
+        answers.values_list(*keys, "level_value", "not_applicable", "carried_over")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        found[tuple(key)] += [consensus.Response("", value, na, carried)] * n
+    return found
 
 
 def response_of(answer: Answer) -> consensus.Response:
@@ -44,7 +59,6 @@ class TeamAnswers:
     questions: dict[str, QuestionInfo]
     responses: dict[int, list[consensus.Response]]
     settled: dict[int, consensus.Settled]
-    carried_over: set[tuple[int, int]] = field(default_factory=set)  # (question id, respondent id)
     confirmed_at: dict[tuple[int, int], datetime] = field(default_factory=dict)
 
     def mine(self, question_id: int, username: str) -> consensus.Response | None:
@@ -103,8 +117,6 @@ def team_answers(assessment: Assessment) -> TeamAnswers:
             result.responses[qid].append(
                 consensus.Response(username, value, bool(na), carried=bool(carried))
             )
-            if carried:
-                result.carried_over.add((qid, rid))
             if confirmed:
                 result.confirmed_at[(qid, rid)] = confirmed
         if sid is not None:
@@ -165,10 +177,10 @@ def answer_status_after_save(
 ) -> AnswerStatus:
     """The state after a save, without reading it back: the upsert wrote exactly `saved` (or, when
     it gave no level, kept the saved one)."""
-    mine = (question.id, respondent.pk)
     if confirmed:
-        team.carried_over.discard(mine)
-        team.confirmed_at[mine] = timezone.now()
+        team.confirmed_at[(question.id, respondent.pk)] = timezone.now()
     if saved.is_answered:
-        team.replace(question.id, replace(saved, carried=mine in team.carried_over))
+        previous = team.mine(question.id, saved.respondent)
+        still_carried = previous is not None and previous.carried and not confirmed
+        team.replace(question.id, replace(saved, carried=still_carried))
     return answer_status(assessment, team, question=question, respondent=respondent)

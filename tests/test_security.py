@@ -10,7 +10,7 @@ from django.utils.html import escape
 from pypdf import PdfReader
 
 from assessment import services
-from assessment.models import Answer, ReportJob, TrackedAction
+from assessment.models import Answer, AssessmentResult, ReportJob, TrackedAction
 from assessment.results import queries as result_queries
 from projects.models import Project
 
@@ -57,6 +57,10 @@ def hostile_names(submitted, published, team1, project1, alice, bob):
     project1.name = f"Project {HOSTILE}"
     project1.save(update_fields=["name"])
     type(submitted).objects.filter(pk=submitted.pk).update(title=f"Review {HOSTILE}")
+    # The report and exports print the names stored at submit: as if they had been typed before.
+    AssessmentResult.objects.filter(assessment=submitted).update(
+        project_name=project1.name, team_name=team1.name, title=f"Review {HOSTILE}"
+    )
     services.track_action(
         assessment=submitted, action=result_queries.plan_action(submitted, "code-a")
     )

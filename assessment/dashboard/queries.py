@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
@@ -131,9 +132,9 @@ class Portfolio:
 
     def distribution_rows(self) -> list[tuple[str, list[int]]]:
         """Per category name, how many projects sit at each level: the charts' table."""
-        distribution = self.distribution()
-        return [(name, distribution[key]) for key, name in self.categories]
+        return [(name, self.distribution[key]) for key, name in self.categories]
 
+    @cached_property
     def distribution(self) -> dict[str, list[int]]:
         """Per category, how many projects sit at each maturity level (0–4)."""
         counts = {key: [0] * len(scoring.MATURITY_LEVELS) for key in self.category_keys}
@@ -172,9 +173,12 @@ def filter_choices(teams: list[Team]) -> FilterChoices:
     )
 
 
-def build(teams: list[Team], filters: Filters, *, summary: bool = False) -> Portfolio:
-    """The portfolio of the teams' projects under the filters; `summary` leaves out the trends and
-    common gaps, which only the managers' dashboard shows."""
+def build(
+    teams: list[Team], filters: Filters, *, trends: bool = True, gaps: bool = True
+) -> Portfolio:
+    """The portfolio of the teams' projects under the filters. The trends (a query) are for the
+    dashboard's chart, the common gaps (two) for the dashboard and the PDF: readers that show
+    neither leave them out."""
     team_ids = [t.pk for t in teams]
     latest = (
         AssessmentResult.objects.filter(
@@ -235,8 +239,8 @@ def build(teams: list[Team], filters: Filters, *, summary: bool = False) -> Port
         visible=len(all_rows),
         page=Paginator(rows, PAGE_SIZE).get_page(filters.page),
         compared=compared,
-        trends={} if summary else _trends([r.project for r in trend_rows], filters.bank),
-        common_gaps=[] if summary else _common_gaps(latest_ids, len(results), filters.bank),
+        trends=_trends([r.project for r in trend_rows], filters.bank) if trends else {},
+        common_gaps=_common_gaps(latest_ids, len(results), filters.bank) if gaps else [],
     )
 
 

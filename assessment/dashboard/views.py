@@ -1,12 +1,10 @@
 """The portfolio dashboard: managers compare their teams' projects, staff all of them."""
 
-import io
-
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessment import access, charts, exports
+from assessment import access, charts, downloads
 from assessment.dashboard import queries
 from assessment.dashboard.forms import read_filters
 
@@ -36,26 +34,24 @@ def _member_summary(request: HttpRequest) -> HttpResponse:
     bank = request.GET.get("bank", "")
     bank = bank if bank in slugs else (slugs[0] if slugs else queries.DEFAULT_BANK)
     filters = queries.Filters(bank=bank, sort="name", stale_days=settings.STALE_AFTER_DAYS)
-    context = {"data": queries.build(teams, filters, summary=True), "banks": banks, "bank": bank}
+    context = {
+        "data": queries.build(teams, filters, trends=False, gaps=False),
+        "banks": banks,
+        "bank": bank,
+    }
     return render(request, "dashboard/dashboard_member.html", context)
 
 
 def portfolio_export(request: HttpRequest, fmt: str) -> FileResponse:
     teams = access.get_managed_teams(request.user)
     _form, filters = read_filters(request.GET, teams)
-    data = queries.build(teams, filters)
+    data = queries.build(teams, filters, trends=False, gaps=False)
     rows = queries.export_rows(data)
-    if fmt == "json":
-        body = exports.canonical_json(
-            {"schema": "paydown.portfolio/1", "filters": data.filters.to_dict(), "projects": rows}
-        )
-        content_type = "application/json"
-    else:
-        body = queries.export_csv(data, rows)
-        content_type = "text/csv; charset=utf-8"
-    return FileResponse(
-        io.BytesIO(body.encode()),
-        as_attachment=True,
-        filename=f"paydown-portfolio.{fmt}",
-        content_type=content_type,
+    exported = {
+        "schema": "paydown.portfolio/1",
+        "filters": data.filters.to_dict(),
+        "projects": rows,
+    }
+    return downloads.export(
+        exported, lambda _exported: queries.export_csv(data, rows), "paydown-portfolio", fmt
     )

@@ -21,6 +21,12 @@ class SubmittedAssessmentError(Exception):
         self.submitted_by = submitted_by
         self.submitted_at = submitted_at
 
+    @classmethod
+    def of(cls, assessment: "Assessment") -> "SubmittedAssessmentError":
+        """The refusal for a write to this submitted assessment (reads its submitter lazily)."""
+        who = assessment.submitted_by.get_username() if assessment.submitted_by_id else ""
+        return cls(submitted_by=who, submitted_at=assessment.submitted_at)
+
 
 class Assessment(models.Model):
     class Status(models.TextChoices):

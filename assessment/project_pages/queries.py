@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from assessment import consensus
 from assessment.access import User, roles_by_team, visible_teams
 from assessment.models import Answer, Assessment, Settlement
+from assessment.queries import counted_responses
 from banks.models import Question
 from banks.queries import scale_of
 from projects.models import Membership, Project, Team
@@ -51,7 +52,8 @@ def project_assessments(project: Project) -> dict:
 
 
 def progress_by_assessment(assessments: list[Assessment]) -> dict[int, consensus.Progress]:
-    """Team progress of each open assessment, in three queries however many there are."""
+    """Team progress of each open assessment, in three queries however many there are, reading
+    answers as counts so the cost does not grow with the teams."""
     open_ones = [a for a in assessments if a.is_open]
     if not open_ones:
         return {}
@@ -60,20 +62,9 @@ def progress_by_assessment(assessments: list[Assessment]) -> dict[int, consensus
         version_id__in={a.version_id for a in open_ones}
     ).values_list("id", "version_id"):
         question_ids[version_id].append(question_id)
-    responses: dict[tuple[int, int], list[consensus.Response]] = defaultdict(list)
-    for assessment_id, question_id, respondent_id, value, na, carried in Answer.objects.filter(
-        assessment__in=open_ones
-    ).values_list(
-        "assessment_id",
-        "question_id",
-        "respondent_id",
-        "level_value",
-        "not_applicable",
-        "carried_over",
-    ):
-        responses[(assessment_id, question_id)].append(
-            consensus.Response(str(respondent_id), value, na, carried=carried)
-        )
+    responses = counted_responses(
+        Answer.objects.filter(assessment__in=open_ones), "assessment_id", "question_id"
+    )
     settled = {
         (a_id, q_id): consensus.Settled(value, na)
         for a_id, q_id, value, na in Settlement.objects.filter(

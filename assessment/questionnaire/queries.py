@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch
 
 from assessment import consensus
 from assessment.models import Answer, AnswerChange, Assessment, Comment, Settlement
-from assessment.queries import settled_of
+from assessment.queries import counted_responses, settled_of
 from banks.models import Category, Question
 from banks.queries import scale_of
 
@@ -54,12 +54,7 @@ class Questionnaire:
     @property
     def to_confirm(self) -> list[QuestionRow]:
         """Questions resting on a carried-over answer nobody confirmed yet."""
-        return [
-            row
-            for c in self.categories
-            for row in c.questions
-            if row.consensus.is_answered and row.consensus.to_confirm
-        ]
+        return [row for c in self.categories for row in c.questions if row.consensus.to_confirm]
 
     @property
     def has_open_items(self) -> bool:
@@ -86,15 +81,7 @@ def questionnaire(assessment: Assessment, user) -> Questionnaire:
         )
     )
     mine = {a.question_id: a for a in assessment.answers.filter(respondent=user)}
-    responses: dict[int, list[consensus.Response]] = defaultdict(list)
-    for question_id, value, na, carried, n in (
-        assessment.answers.values_list(
-            "question_id", "level_value", "not_applicable", "carried_over"
-        )
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        responses[question_id] += [consensus.Response("", value, na, carried)] * n
+    responses = counted_responses(assessment.answers.all(), "question_id")
     respondents = assessment.answers.values("respondent_id").distinct().count()
     comment_counts = dict(
         assessment.comments.values_list("question_id").annotate(n=Count("id")).order_by()
@@ -107,7 +94,7 @@ def questionnaire(assessment: Assessment, user) -> Questionnaire:
         rows = []
         for question in category.questions.all():
             settlement = settlements.get(question.pk)
-            answers = responses[question.pk]
+            answers = responses[(question.pk,)]
             rows.append(
                 QuestionRow(
                     question=question,

@@ -1,7 +1,6 @@
 """Answering pages: start an assessment, the questionnaire and its autosave, discussion, submit."""
 
 import functools
-import io
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment import access, consensus, exports, services
+from assessment import access, consensus, downloads, exports, services
 from assessment import queries as team_queries
 from assessment.models import Answer, Assessment, SubmittedAssessmentError
 from assessment.questionnaire import queries
@@ -343,10 +342,5 @@ def history_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     """Every change of the assessment's answers, as CSV or JSON."""
     assessment = access.get_assessment_for_user(request.user, pk)
     data = exports.history_data(assessment, queries.assessment_history(assessment))
-    body = exports.canonical_json(data) if fmt == "json" else exports.history_csv(data)
-    return FileResponse(
-        io.BytesIO(body.encode()),
-        as_attachment=True,
-        filename=f"{assessment.project.slug}-assessment-{assessment.pk}-history.{fmt}",
-        content_type="application/json" if fmt == "json" else "text/csv; charset=utf-8",
-    )
+    stem = f"{assessment.project.slug}-assessment-{assessment.pk}-history"
+    return downloads.export(data, exports.history_csv, stem, fmt)

@@ -86,7 +86,6 @@ def assessment_report_context(assessment: Assessment) -> dict:
     figures = charts.result_figures(page.categories)
     return {
         "assessment": assessment,
-        "project": assessment.project,
         "page": page,
         "result": result,
         "plan": plan,
@@ -141,7 +140,7 @@ def run_portfolio_job(job: ReportJob) -> ReportJob:
 
     step(10, "Reading the portfolio")
     teams = access.managed_teams(job.requested_by)
-    data = portfolio.build(teams, portfolio.Filters.from_dict(job.params))
+    data = portfolio.build(teams, portfolio.Filters.from_dict(job.params), trends=False)
     step(40, f"Drawing charts for {len(data.rows)} projects")
     step(60, "Laying out the PDF")
     job.pdf = portfolio_report_pdf(data, requested_by=job.requested_by.get_username())

@@ -1,13 +1,11 @@
 """PDF reports: the assessment audit report and the portfolio report, small ones served directly,
 large ones queued for the background worker with a progress page."""
 
-import io
-
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from assessment import access
+from assessment import access, downloads
 from assessment.dashboard import queries as portfolio
 from assessment.dashboard.forms import read_filters
 from assessment.models import ReportJob
@@ -18,23 +16,17 @@ from assessment.reports import pdf, tasks
 SYNC_REPORT_LIMIT = 100
 
 
-def _pdf_download(content: bytes, filename: str) -> FileResponse:
-    return FileResponse(
-        io.BytesIO(content), as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-
-
 def assessment_report(request: HttpRequest, pk: int) -> FileResponse:
     """The PDF audit report; about a second to render, so it is served directly."""
     assessment = access.get_submitted_assessment_for_user(request.user, pk)
     filename = f"{assessment.project.slug}-assessment-{assessment.pk}-report.pdf"
-    return _pdf_download(pdf.assessment_report_pdf(assessment), filename)
+    return downloads.attachment(pdf.assessment_report_pdf(assessment), filename)
 
 
 def _manager_portfolio(request: HttpRequest) -> portfolio.Portfolio:
     teams = access.get_managed_teams(request.user)
     _form, filters = read_filters(request.GET, teams)
-    return portfolio.build(teams, filters)
+    return portfolio.build(teams, filters, trends=False)
 
 
 def portfolio_report(request: HttpRequest) -> HttpResponse:
@@ -42,7 +34,7 @@ def portfolio_report(request: HttpRequest) -> HttpResponse:
     if len(data.rows) > SYNC_REPORT_LIMIT:
         return render(request, "reports/report_queue.html", {"data": data})
     content = pdf.portfolio_report_pdf(data, requested_by=request.user.get_username())
-    return _pdf_download(content, "paydown-portfolio.pdf")
+    return downloads.attachment(content, "paydown-portfolio.pdf")
 
 
 @require_POST
@@ -63,4 +55,4 @@ def report_job_download(request: HttpRequest, job_id: int) -> FileResponse:
     if job.status != ReportJob.Status.DONE:
         raise Http404
     pdf_bytes = ReportJob.objects.values_list("pdf", flat=True).get(pk=job.pk)
-    return _pdf_download(bytes(pdf_bytes), job.filename)
+    return downloads.attachment(bytes(pdf_bytes), job.filename)

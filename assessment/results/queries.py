@@ -94,10 +94,6 @@ class TrackedCheck:
     value_now: Decimal | None
 
     @property
-    def checked(self) -> bool:
-        return self.asked
-
-    @property
     def improved(self) -> bool:
         if not self.asked or self.value_now is None:
             return False
@@ -160,8 +156,8 @@ def result_page(assessment: Assessment, result: AssessmentResult | None = None) 
     tracked = [
         TrackedCheck(
             action,
-            asked=action.question_key in by_key,
-            value_now=by_key[action.question_key].value if action.question_key in by_key else None,
+            asked=(now := by_key.get(action.question_key)) is not None,
+            value_now=now.value if now else None,
         )
         for action in TrackedAction.objects.filter(
             project_id=assessment.project_id,

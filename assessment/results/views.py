@@ -1,6 +1,5 @@
 """Results, remediation plans, tracked actions, project history and the results' exports."""
 
-import io
 from decimal import Decimal
 
 from django.contrib import messages
@@ -9,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessment import access, charts, exports, planning, services
+from assessment import access, charts, downloads, exports, planning, services
 from assessment.models import TrackedAction
 from assessment.results import queries
 from assessment.results.forms import TrackActionForm, TrackedActionUpdateForm
@@ -124,32 +123,15 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "results/compare.html", {"project": project, **page})
 
 
-def _text_download(content: str, filename: str, content_type: str) -> FileResponse:
-    return FileResponse(
-        io.BytesIO(content.encode()),
-        as_attachment=True,
-        filename=filename,
-        content_type=content_type,
-    )
-
-
-JSON = "application/json"
-CSV = "text/csv; charset=utf-8"
-
-
 def results_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     assessment = access.get_submitted_assessment_for_user(request.user, pk)
     data = exports.results_data(assessment, queries.load_result(assessment, answers=True))
-    name = f"{assessment.project.slug}-assessment-{assessment.pk}-results.{fmt}"
-    if fmt == "json":
-        return _text_download(exports.canonical_json(data), name, JSON)
-    return _text_download(exports.results_csv(data), name, CSV)
+    stem = f"{assessment.project.slug}-assessment-{assessment.pk}-results"
+    return downloads.export(data, exports.results_csv, stem, fmt)
 
 
 def plan_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     assessment = access.get_submitted_assessment_for_user(request.user, pk)
     data = exports.plan_data(assessment, queries.plan_page(assessment).actions)
-    name = f"{assessment.project.slug}-assessment-{assessment.pk}-plan.{fmt}"
-    if fmt == "json":
-        return _text_download(exports.canonical_json(data), name, JSON)
-    return _text_download(exports.plan_csv(data), name, CSV)
+    stem = f"{assessment.project.slug}-assessment-{assessment.pk}-plan"
+    return downloads.export(data, exports.plan_csv, stem, fmt)

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from assessment import consensus, queries
 from assessment.models import (
     Answer,
     AnswerChange,
+    AnswerSnapshot,
     Assessment,
+    AssessmentResult,
     Comment,
     Settlement,
     SubmittedAssessmentError,
@@ -54,8 +55,7 @@ def lock_open(assessment: Assessment) -> Assessment:
         .get(pk=assessment.pk)
     )
     if not locked.is_open:
-        who = locked.submitted_by.get_username() if locked.submitted_by_id else ""
-        raise SubmittedAssessmentError(submitted_by=who, submitted_at=locked.submitted_at)
+        raise SubmittedAssessmentError.of(locked)
     return locked
 
 
@@ -163,8 +163,8 @@ def start_assessment(
 ) -> Assessment:
     """Start an assessment; optionally carry the previous submitted one's team answers over."""
     previous = (
-        project.assessments.filter(status=Assessment.Status.SUBMITTED)
-        .select_related("version")
+        project.assessments.filter(status=Assessment.Status.SUBMITTED, result__isnull=False)
+        .select_related("result")
         .order_by("-submitted_at")
         .first()
         if carry_over
@@ -174,33 +174,29 @@ def start_assessment(
         project=project, version=version, title=title, started_by=started_by, carried_from=previous
     )
     if previous is not None:
-        Answer.objects.bulk_create(_carried_answers(previous, assessment, started_by))
+        Answer.objects.bulk_create(_carried_answers(previous.result, assessment, started_by))
     return assessment
 
 
-def _carried_answers(previous: Assessment, assessment: Assessment, respondent) -> list[Answer]:
-    """The previous assessment's team answer and pooled evidence per question key."""
-    old_answers: dict[str, list[Answer]] = {}
-    for old in previous.answers.select_related("question", "respondent"):
-        old_answers.setdefault(old.question.key, []).append(old)
-    settled = {
-        s.question.key: queries.settled_of(s)
-        for s in previous.settlements.select_related("question")
-    }
-    old_scale = scale_of(previous.version)
+def _carried_answers(
+    previous: AssessmentResult, assessment: Assessment, respondent
+) -> list[Answer]:
+    """The team answers stored with the previous result, and its respondents' pooled evidence, per
+    question key: what was submitted, never the answer rows as they stand."""
+    team = {q.question_key: q for q in previous.questions.all()}
+    evidence: dict[str, list[AnswerSnapshot]] = {}
+    for snapshot in previous.answers.all():
+        evidence.setdefault(snapshot.question_key, []).append(snapshot)
     new_scale = scale_of(assessment.version)
     carried = []
     for question in assessment.version.questions.all():
-        answers = old_answers.get(question.key, [])
-        team = consensus.consensus_of(
-            [queries.response_of(a) for a in answers],
-            old_scale,
-            settled.get(question.key),
-        )  # fmt: skip
-        if not team.is_answered and not any(a.notes or a.links for a in answers):
+        stored = team.get(question.key)
+        answers = evidence.get(question.key, [])
+        answered = stored is not None and not stored.unanswered
+        if not answered and not any(a.notes or a.links for a in answers):
             continue
-        not_applicable = team.not_applicable and question.allow_na
-        value = team.value if team.value in new_scale else None
+        not_applicable = answered and stored.not_applicable and question.allow_na
+        value = stored.value if answered and stored.value in new_scale else None
         na_reasons = [a.na_reason for a in answers if a.not_applicable]
         confirmed = [a.confirmed_at for a in answers if a.confirmed_at]
         carried.append(

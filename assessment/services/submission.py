@@ -41,7 +41,7 @@ def submit_assessment(*, assessment: Assessment, by, allow_open_items: bool = Fa
     teams = queries.consensus_by_question(assessment, answers)
     keys = {info.id: info.key for info in answers.questions.values()}
     unanswered = [keys[q] for q, team in teams.items() if not team.is_answered]
-    to_confirm = [keys[q] for q, team in teams.items() if team.is_answered and team.to_confirm]
+    to_confirm = [keys[q] for q, team in teams.items() if team.to_confirm]
     unsettled = [keys[q] for q, team in teams.items() if team.discuss]
     if (unanswered or to_confirm or unsettled) and not allow_open_items:
         raise IncompleteAssessmentError(

@@ -131,10 +131,10 @@ def test_report_is_404_for_another_team_and_before_submit(client_for, carol, ali
 # the teams' projects ⋈ team, each with its latest result's id
 # those latest results ⋈ assessment
 # their category scores
-# the overall scores over time of the first rows
 # the questions most projects answer at level 1 or below
 # the bank's advice for those questions
-PORTFOLIO_QUERIES = 12
+# (no trends: the report draws no trend chart)
+PORTFOLIO_QUERIES = 11
 
 
 def test_small_portfolio_report_is_served_directly(

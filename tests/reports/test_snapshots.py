@@ -63,7 +63,9 @@ def test_a_rename_after_submit_changes_no_export(client_for, alice, submitted):
     submitted.project.name = "Renamed ranker"
     submitted.project.save(update_fields=["name"])
 
-    assert downloads(client, submitted.pk)["json"] == before
+    after = downloads(client, submitted.pk)
+    assert after["json"] == before
+    assert "Query ranker" in pdf_text(after["pdf"]) and "Renamed" not in pdf_text(after["pdf"])
 
 
 def test_a_result_of_the_first_schema_exports_exactly_the_first_shape(client_for, alice, submitted):

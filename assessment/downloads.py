@@ -1,0 +1,34 @@
+"""How the pages hand a file over: an attachment named for its content, its type read from the name."""
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.http import FileResponse
+
+from assessment import exports
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+def attachment(content: str | bytes, filename: str) -> FileResponse:
+    body = content.encode() if isinstance(content, str) else content
+    extension = filename.rsplit(".", 1)[-1]
+    return FileResponse(
+        io.BytesIO(body),
+        as_attachment=True,
+        filename=filename,
+        content_type=CONTENT_TYPES[extension],
+    )
+
+
+def export(
+    data: dict[str, Any], csv_of: Callable[[dict], str], stem: str, fmt: str
+) -> FileResponse:
+    """The same data as canonical JSON or as its CSV, named `stem.json` or `stem.csv`."""
+    body = exports.canonical_json(data) if fmt == "json" else csv_of(data)
+    return attachment(body, f"{stem}.{fmt}")
