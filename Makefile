@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test fuzz lint format lock clean
+.PHONY: demo test fuzz bench lint format lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ test: $(VENV)/.installed-dev tools/axe/node_modules/axe-core/axe.min.js
 # endpoint (1,000 by default, over 10,000 in all; the suite runs 40 each, with a fixed seed).
 fuzz: $(VENV)/.installed-dev
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz -p no:cacheprovider $(PYTEST_ARGS)
+
+# Issue #12's figures as ratios (A and B timed back to back, min–max over the repetitions) with
+# PASS/FAIL, on data, gunicorn and worker of its own (bench/README.md); 6–15 minutes on 2 cores.
+# BENCH_ARGS=--quick: 1,000 projects and 3 repetitions, for CI; --database-url postgres://…
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

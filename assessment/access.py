@@ -16,7 +16,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from assessment.models import Assessment, ReportJob, SubmittedAssessmentError, TrackedAction
+from assessment.models import (
+    Assessment,
+    AssessmentResult,
+    ReportJob,
+    SubmittedAssessmentError,
+    TrackedAction,
+)
 from banks import queries as bank_queries
 from banks.models import BankVersion, Question
 from projects.models import Membership, Project, Team
@@ -111,12 +117,31 @@ def get_open_assessment_for_user(user: User, pk: int) -> Assessment:
     return assessment
 
 
+def lock_open_assessment_for_user(user: User, pk: int) -> Assessment:
+    """The assessment locked for a write, inside the caller's transaction: 404 when the user may
+    not see it, SubmittedAssessmentError when it is no longer open. One query for access, lock
+    and the open check, so autosave pays for the lock only once (services reuse it)."""
+    try:
+        return Assessment.objects.filter(project__in=visible_projects(user)).lock_open(pk)
+    except Assessment.DoesNotExist:
+        raise Http404 from None
+
+
 def get_submitted_assessment_for_user(user: User, pk: int) -> Assessment:
     """Results, plans, exports and reports exist only once an assessment is submitted."""
     assessment = get_assessment_for_user(user, pk)
     if assessment.is_open:
         raise Http404(_("This assessment has no results until it is submitted."))
     return assessment
+
+
+def get_submitted_result_for_user(user: User, pk: int) -> AssessmentResult:
+    """The stored result of submitted assessment `pk` with its assessment, project and audit
+    report job (if any): one query. Only submitted assessments have a result."""
+    results = AssessmentResult.objects.select_related("assessment__project", "report_job")
+    visible = results.filter(assessment__project__in=visible_projects(user))
+    # By the assessment's own key, whose lookup turns an id too large for the column into a 404.
+    return get_object_or_404(visible, assessment__pk=pk)
 
 
 def get_question_of_assessment(assessment: Assessment, key: str) -> Question:
@@ -130,8 +155,10 @@ def get_tracked_action_for_user(user: User, slug: str, action_id: int) -> Tracke
 
 
 def get_report_job_for_user(user: User, job_id: int) -> ReportJob:
-    """Report jobs belong to the user who asked for them; everyone else gets 404."""
-    return get_object_or_404(ReportJob.objects.defer("pdf"), pk=job_id, requested_by_id=user.pk)
+    """Portfolio report jobs belong to the user who asked for them; everyone else gets 404. (An
+    audit report's job is reached through its assessment: `get_submitted_result_for_user`.)"""
+    jobs = ReportJob.objects.filter(kind=ReportJob.Kind.PORTFOLIO)
+    return get_object_or_404(jobs, pk=job_id, requested_by_id=user.pk)
 
 
 def get_version_for_preview(user: User, slug: str, number: int) -> BankVersion:

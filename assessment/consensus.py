@@ -52,22 +52,64 @@ class Consensus:
 UNANSWERED = Consensus(value=None)
 
 
+@dataclass(frozen=True)
+class Counted:
+    """Respondents who gave the same answer, counted: how the team's answers are read, so that
+    judging a question costs the same for a team of 5 or of 100."""
+
+    value: Decimal | None
+    not_applicable: bool = False
+    carried: bool = False
+    respondents: int = 1
+
+    @property
+    def is_answered(self) -> bool:
+        return self.value is not None or self.not_applicable
+
+
+def counted(responses: Iterable[Response]) -> list[Counted]:
+    counts: dict[tuple[Decimal | None, bool, bool], int] = {}
+    for r in responses:
+        key = (r.value, r.not_applicable, r.carried)
+        counts[key] = counts.get(key, 0) + 1
+    return [Counted(value, na, carried, n) for (value, na, carried), n in counts.items()]
+
+
 def consensus_of(
     responses: Iterable[Response], scale: Sequence[Decimal], settled: Settled | None = None
 ) -> Consensus:
-    answered = [r for r in responses if r.is_answered]
-    levels = sorted(r.value for r in answered if not r.not_applicable)
-    positions = [scale.index(v) for v in levels if v in scale]
+    return consensus_of_counts(counted(responses), scale, settled)
+
+
+def consensus_of_counts(
+    counts: Iterable[Counted], scale: Sequence[Decimal], settled: Settled | None = None
+) -> Consensus:
+    answered = [c for c in counts if c.is_answered and c.respondents > 0]
+    respondents = sum(c.respondents for c in answered)
+    levels = sorted((c.value, c.respondents) for c in answered if not c.not_applicable)
+    at_a_level = sum(n for _value, n in levels)
+    positions = [scale.index(value) for value, _n in levels if value in scale]
     spread = (max(positions) - min(positions)) if positions else 0
     if settled is not None:  # the team decided together: nothing left to confirm
-        return Consensus(settled.value, settled.not_applicable, False, True, len(answered))
+        return Consensus(settled.value, settled.not_applicable, False, True, respondents)
     if not answered:
         return UNANSWERED
-    to_confirm = any(r.carried for r in answered)
-    if 2 * (len(answered) - len(levels)) > len(answered):
-        return Consensus(None, True, spread >= 2, False, len(answered), to_confirm)
-    median = levels[(len(levels) - 1) // 2]
-    return Consensus(median, False, spread >= 2, False, len(answered), to_confirm)
+    to_confirm = any(c.carried for c in answered)
+    if 2 * (respondents - at_a_level) > respondents:
+        return Consensus(None, True, spread >= 2, False, respondents, to_confirm)
+    return Consensus(
+        _lower_median(levels, at_a_level), False, spread >= 2, False, respondents, to_confirm
+    )
+
+
+def _lower_median(levels: list[tuple[Decimal, int]], total: int) -> Decimal:
+    """The level at position (total - 1) // 2 of the sorted levels, each repeated n times."""
+    position = (total - 1) // 2
+    for value, n in levels:
+        if position < n:
+            return value
+        position -= n
+    raise ValueError("no levels")
 
 
 @dataclass(frozen=True)
@@ -117,14 +159,18 @@ class Count:
 
 
 def tally(responses: Iterable[Response]) -> list[Count]:
+    return tally_of_counts(counted(responses))
+
+
+def tally_of_counts(counts: Iterable[Counted]) -> list[Count]:
     """The team's answers as counts per level (ascending), then N/A: its size is bounded by the
     scale, whatever the number of respondents."""
-    counts: dict[tuple[bool, Decimal | None], int] = {}
-    for r in responses:
-        if r.is_answered:
-            key = (r.not_applicable, None if r.not_applicable else r.value)
-            counts[key] = counts.get(key, 0) + 1
-    return [Count(value, na, n) for (na, value), n in sorted(counts.items(), key=_tally_order)]
+    merged: dict[tuple[bool, Decimal | None], int] = {}
+    for c in counts:
+        if c.is_answered and c.respondents > 0:
+            key = (c.not_applicable, None if c.not_applicable else c.value)
+            merged[key] = merged.get(key, 0) + c.respondents
+    return [Count(value, na, n) for (na, value), n in sorted(merged.items(), key=_tally_order)]
 
 
 def _tally_order(item: tuple[tuple[bool, Decimal | None], int]) -> tuple[bool, Decimal]:

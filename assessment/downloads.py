@@ -1,10 +1,11 @@
 """How the pages hand a file over: an attachment named for its content, its type read from the name."""
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.http import FileResponse
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 from assessment import exports
 
@@ -32,3 +33,14 @@ def export(
     """The same data as canonical JSON or as its CSV, named `stem.json` or `stem.csv`."""
     body = exports.canonical_json(data) if fmt == "json" else csv_of(data)
     return attachment(body, f"{stem}.{fmt}")
+
+
+def streamed_attachment(chunks: Iterable[str], filename: str) -> StreamingHttpResponse:
+    """An attachment sent as its pieces are made, for files that grow with the portfolio: the
+    server holds one piece at a time, never the whole file."""
+    extension = filename.rsplit(".", 1)[-1]
+    response = StreamingHttpResponse(
+        (chunk.encode() for chunk in chunks), content_type=CONTENT_TYPES[extension]
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -218,3 +219,39 @@ def history_csv(data: dict[str, Any]) -> str:
     for change in data["changes"]:
         writer.writerow([change[column] for column in columns])
     return out.getvalue()
+
+
+PORTFOLIO_SCHEMA = "paydown.portfolio/1"
+
+
+class _Line:
+    """A file-like object csv.writer writes one line to, handing the line back."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Sequence]) -> Iterator[str]:
+    """CSV, one line at a time, for a download that streams."""
+    writer = csv.writer(_Line())
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def canonical_json_chunks(
+    data: dict[str, Any], *, streamed: str, items: Iterable[Any]
+) -> Iterator[str]:
+    """The bytes of `canonical_json({**data, streamed: list(items)})`, a piece at a time, so a long
+    list is never held whole: the same key order, separators and escapes."""
+    keys = sorted([*data, streamed])
+    yield "{"
+    for index, key in enumerate(keys):
+        yield ("," if index else "") + json.dumps(key, ensure_ascii=False) + ":"
+        if key != streamed:
+            yield canonical_json(data[key])
+            continue
+        yield "["
+        for n, item in enumerate(items):
+            yield ("," if n else "") + canonical_json(item)
+        yield "]"
+    yield "}"

@@ -1,14 +1,26 @@
 """Reads shared by the answer services and the pages: the team's answers and their consensus."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from assessment import consensus
-from assessment.models import Answer, Assessment, Settlement
+from assessment.models import Answer, AnswerChange, Assessment, Settlement
 from banks.models import Question
 from banks.queries import scale_of
 
@@ -21,16 +33,16 @@ def settled_of(settlement: Settlement | None) -> consensus.Settled | None:
 
 def counted_responses(
     answers: QuerySet[Answer], *keys: str
-) -> defaultdict[tuple, list[consensus.Response]]:
-    """The answers grouped by `keys` (e.g. "question_id") as anonymous responses, read as counts per
-    level: the rows read are bounded by the scale, not by the size of the team."""
-    found: defaultdict[tuple, list[consensus.Response]] = defaultdict(list)
+) -> defaultdict[tuple, list[consensus.Counted]]:
+    """The answers grouped by `keys` (e.g. "question_id"), read as counts per level: the rows read
+    are bounded by the scale, not by the size of the team."""
+    found: defaultdict[tuple, list[consensus.Counted]] = defaultdict(list)
     for *key, value, na, carried, n in (
         answers.values_list(*keys, "level_value", "not_applicable", "carried_over")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        found[tuple(key)] += [consensus.Response("", value, na, carried)] * n
+        found[tuple(key)].append(consensus.Counted(value, na, carried, n))
     return found
 
 
@@ -54,28 +66,11 @@ class QuestionInfo:
 
 @dataclass
 class TeamAnswers:
-    """Everything autosave needs to judge a change and report progress, from one query."""
+    """Every answer of the assessment with its question and settlement, for the submit."""
 
     questions: dict[str, QuestionInfo]
     responses: dict[int, list[consensus.Response]]
     settled: dict[int, consensus.Settled]
-    confirmed_at: dict[tuple[int, int], datetime] = field(default_factory=dict)
-
-    def mine(self, question_id: int, username: str) -> consensus.Response | None:
-        return next((r for r in self.responses[question_id] if r.respondent == username), None)
-
-    def nav_items(
-        self, teams: dict[int, consensus.Consensus]
-    ) -> list[tuple[str, str, consensus.Progress]]:
-        """Per category: key, name and progress, in the bank's order."""
-        by_category: dict[tuple[str, str], list[consensus.Consensus]] = defaultdict(list)
-        for info in self.questions.values():
-            by_category[(info.category_key, info.category_name)].append(teams[info.id])
-        return [(key, name, consensus.progress_of(c)) for (key, name), c in by_category.items()]
-
-    def replace(self, question_id: int, response: consensus.Response) -> None:
-        others = [r for r in self.responses[question_id] if r.respondent != response.respondent]
-        self.responses[question_id] = [*others, response]
 
 
 def team_answers(assessment: Assessment) -> TeamAnswers:
@@ -101,14 +96,13 @@ def team_answers(assessment: Assessment) -> TeamAnswers:
             "answer__level_value",
             "answer__not_applicable",
             "answer__carried_over",
-            "answer__confirmed_at",
             "settlement__id",
             "settlement__level_value",
             "settlement__not_applicable",
         )
     )
     result = TeamAnswers(questions={}, responses={}, settled={})
-    for (qid, key, category_key, category_name, allow_na, rid, username, value, na, carried, confirmed, sid, s_value, s_na) in rows:  # fmt: skip
+    for (qid, key, category_key, category_name, allow_na, rid, username, value, na, carried, sid, s_value, s_na) in rows:  # fmt: skip
         result.questions.setdefault(
             key, QuestionInfo(qid, key, category_key, category_name, allow_na)
         )
@@ -117,8 +111,6 @@ def team_answers(assessment: Assessment) -> TeamAnswers:
             result.responses[qid].append(
                 consensus.Response(username, value, bool(na), carried=bool(carried))
             )
-            if confirmed:
-                result.confirmed_at[(qid, rid)] = confirmed
         if sid is not None:
             result.settled[qid] = consensus.Settled(s_value, bool(s_na))
     return result
@@ -136,51 +128,182 @@ def consensus_by_question(
     }
 
 
-@dataclass
+@dataclass(frozen=True)
+class MyAnswer:
+    """The respondent's saved answer to the question, before the save being made."""
+
+    value: Decimal | None
+    not_applicable: bool
+    carried: bool
+    notes: str
+    links: str
+    confirmed_at: datetime | None
+
+    @property
+    def counted(self) -> consensus.Counted:
+        return consensus.Counted(self.value, self.not_applicable, self.carried)
+
+
+@dataclass(frozen=True)
+class QuestionAnswers:
+    """One question's answers in one assessment: the others' as counts, the respondent's own in
+    full, the settlement, and the respondent's notes-only history row of this sitting (which a
+    notes edit extends). What a save judges and changes, from one query whatever the team's size."""
+
+    question: QuestionInfo
+    others: list[consensus.Counted]
+    mine: MyAnswer | None
+    settled: consensus.Settled | None
+    sitting_change_id: int | None
+
+    def team(self, scale: list[Decimal], mine: consensus.Counted | None) -> consensus.Consensus:
+        """The team's answer with the respondent's answer being `mine`."""
+        counts = [*self.others, mine] if mine is not None else self.others
+        return consensus.consensus_of_counts(counts, scale, self.settled)
+
+    def tally(self, mine: consensus.Counted | None) -> list[consensus.Count]:
+        return consensus.tally_of_counts([*self.others, mine] if mine is not None else self.others)
+
+
+# Notes autosave while the respondent types: edits this close to the last one are one change.
+SITTING = timedelta(minutes=10)
+
+
+def question_answers(
+    assessment: Assessment, *, respondent_id: int, key: str = "", pk: int | None = None
+) -> QuestionAnswers | None:
+    """The question (by key or pk) of the assessment's bank version with its answers, or None.
+
+    Rows: the question ⟕ its answers ⟕ its settlement, grouped by answer so that the other
+    respondents' read as counts per level (bounded by the scale) and the respondent's own as a row
+    of its own with its evidence."""
+    questions = Question.objects.filter(version_id=assessment.version_id)
+    questions = questions.filter(key=key) if key else questions.filter(pk=pk)
+    mine = Q(answer__respondent_id=respondent_id)
+    sitting = AnswerChange.objects.filter(
+        assessment_id=assessment.pk,
+        question_id=OuterRef("id"),
+        respondent_id=respondent_id,
+        from_value=F("to_value"),
+        notes_changed=True,
+        changed_at__gte=timezone.now() - SITTING,
+    ).order_by("-changed_at", "-pk")
+    rows = (
+        questions.annotate(
+            answer=FilteredRelation("answers", condition=Q(answers__assessment=assessment)),
+            settlement=FilteredRelation(
+                "settlements", condition=Q(settlements__assessment=assessment)
+            ),
+            is_mine=Case(When(mine, then=Value(True)), default=Value(False)),
+            my_notes=Case(When(mine, then=F("answer__notes"))),
+            my_links=Case(When(mine, then=F("answer__links"))),
+            my_confirmed_at=Case(When(mine, then=F("answer__confirmed_at"))),
+            sitting_change_id=Subquery(sitting.values("pk")[:1]),
+        )
+        .values_list(
+            "id",
+            "key",
+            "category__key",
+            "category__name",
+            "allow_na",
+            "settlement__id",
+            "settlement__level_value",
+            "settlement__not_applicable",
+            "answer__level_value",
+            "answer__not_applicable",
+            "answer__carried_over",
+            "is_mine",
+            "my_notes",
+            "my_links",
+            "my_confirmed_at",
+            "sitting_change_id",
+        )
+        .annotate(n=Count("answer__id"))
+        .order_by()
+    )
+    found = None
+    for (qid, key_, category_key, category_name, allow_na, sid, s_value, s_na, value, na, carried, is_mine, notes, links, confirmed_at, sitting_id, n) in rows:  # fmt: skip
+        if found is None:
+            found = QuestionAnswers(
+                question=QuestionInfo(qid, key_, category_key, category_name, allow_na),
+                others=[],
+                mine=None,
+                settled=consensus.Settled(s_value, bool(s_na)) if sid is not None else None,
+                sitting_change_id=sitting_id,
+            )
+        if is_mine:
+            mine_row = MyAnswer(value, bool(na), bool(carried), notes, links, confirmed_at)
+            found = replace(found, mine=mine_row)
+        elif n:
+            found.others.append(consensus.Counted(value, bool(na), bool(carried), n))
+    return found
+
+
+@dataclass(frozen=True)
 class AnswerStatus:
-    """What an autosave response shows beside the question and in the out-of-band regions."""
+    """What the status region beside a question shows after a write to it."""
 
     question_key: str
-    carried: bool
-    confirmed_at: datetime | None
     team: consensus.Consensus
     tally: list[consensus.Count]
-    progress: consensus.Progress
-    nav_items: list[tuple[str, str, consensus.Progress]]
+    confirmed_at: datetime | None  # the respondent's answer was last confirmed then
+
+    @property
+    def carried(self) -> bool:
+        return self.team.to_confirm
 
 
-def answer_status(
-    assessment: Assessment, team: TeamAnswers, *, question: QuestionInfo, respondent
-) -> AnswerStatus:
-    """What the status region beside a question shows, and the progress around it."""
-    mine = (question.id, respondent.pk)
-    teams = consensus_by_question(assessment, team)
+def answer_status(assessment: Assessment, *, key: str, respondent_id: int) -> AnswerStatus:
+    current = question_answers(assessment, key=key, respondent_id=respondent_id)
+    mine = current.mine.counted if current.mine else None
     return AnswerStatus(
-        question_key=question.key,
-        carried=teams[question.id].to_confirm,
-        confirmed_at=team.confirmed_at.get(mine),
-        team=teams[question.id],
-        tally=consensus.tally(team.responses[question.id]),
-        progress=consensus.progress_of(teams.values()),
-        nav_items=team.nav_items(teams),
+        question_key=key,
+        team=current.team(scale_of(assessment.version), mine),
+        tally=current.tally(mine),
+        confirmed_at=current.mine.confirmed_at if current.mine else None,
     )
 
 
-def answer_status_after_save(
-    assessment: Assessment,
-    team: TeamAnswers,
-    *,
-    question: QuestionInfo,
-    respondent,
-    saved: consensus.Response,
-    confirmed: bool,
-) -> AnswerStatus:
-    """The state after a save, without reading it back: the upsert wrote exactly `saved` (or, when
-    it gave no level, kept the saved one)."""
-    if confirmed:
-        team.confirmed_at[(question.id, respondent.pk)] = timezone.now()
-    if saved.is_answered:
-        previous = team.mine(question.id, saved.respondent)
-        still_carried = previous is not None and previous.carried and not confirmed
-        team.replace(question.id, replace(saved, carried=still_carried))
-    return answer_status(assessment, team, question=question, respondent=respondent)
+@dataclass(frozen=True)
+class TeamProgress:
+    overall: consensus.Progress
+    nav_items: list[tuple[str, str, consensus.Progress]]  # per category: key, name, progress
+
+
+def team_progress(assessment: Assessment) -> TeamProgress:
+    """Progress per category and overall from the team answers (one row per question, none for a
+    question nobody answered): one aggregate, whatever the number of respondents."""
+    rows = (
+        Question.objects.filter(version_id=assessment.version_id)
+        .annotate(team=FilteredRelation("team_answers", condition=Q(team_answers__assessment=assessment)))
+        .values("category__order", "category_id", "category__key", "category__name")
+        .annotate(
+            total=Count("id"),
+            answered=Count("id", filter=Q(team__level_value__isnull=False, team__to_confirm=False)),
+            not_applicable=Count("id", filter=Q(team__not_applicable=True, team__to_confirm=False)),
+            discuss=Count("id", filter=Q(team__discuss=True)),
+            to_confirm=Count("id", filter=Q(team__to_confirm=True)),
+        )
+        .order_by("category__order", "category_id")
+    )  # fmt: skip
+    nav_items = [
+        (
+            row["category__key"],
+            row["category__name"],
+            consensus.Progress(
+                row["total"],
+                row["answered"],
+                row["not_applicable"],
+                row["discuss"],
+                row["to_confirm"],
+            ),
+        )
+        for row in rows
+    ]
+    overall = consensus.Progress(
+        *(sum(getattr(p, name) for _k, _n, p in nav_items) for name in PROGRESS_FIELDS)
+    )
+    return TeamProgress(overall, nav_items)
+
+
+PROGRESS_FIELDS = ("total", "answered", "not_applicable", "discuss", "to_confirm")

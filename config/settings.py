@@ -163,6 +163,10 @@ if DEBUG:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Rendered PDF reports are kept through the default storage: files under MEDIA_ROOT here; another
+# backend (S3 and the like) is a change of STORAGES["default"]. Never served from MEDIA_URL: the
+# download views check who may have each file.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,5 +1,6 @@
 """The cast: alice (member, team 1), bob (manager, team 1), carol (member, team 2), admin (staff)."""
 
+import contextlib
 import os
 
 import pytest
@@ -157,3 +158,31 @@ def carried_over(submitted, bob):
         title="Q4 review",
         carry_over=True,
     )
+
+
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN")
+
+
+@pytest.fixture
+def assert_statements():
+    """Like django_assert_num_queries, but leaves out transaction control (SAVEPOINT, RELEASE,
+    BEGIN): the test's own transaction turns a view's atomic block into savepoints, and SQLite
+    logs the BEGIN that PostgreSQL leaves implicit, so the count is the same on both databases.
+    Shows the statements when the count differs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    @contextlib.contextmanager
+    def expect(count: int):
+        with CaptureQueriesContext(connection) as captured:
+            yield captured
+        statements = [
+            q["sql"]
+            for q in captured.captured_queries
+            if not q["sql"].startswith(TRANSACTION_CONTROL)
+        ]
+        if len(statements) != count:
+            listing = "\n\n".join(statements)
+            pytest.fail(f"Expected {count} statements, {len(statements)} ran:\n\n{listing}")
+
+    return expect

@@ -60,7 +60,7 @@ def answer(
 ) -> list[Answer]:
     """Save `respondent`'s level per question key; `notes={"data-a": "..."}` adds evidence."""
     questions = {q.key: q for q in assessment.version.questions.all()}
-    return Answer.objects.bulk_create(
+    answers = Answer.objects.bulk_create(
         Answer(
             assessment=assessment,
             question=questions[key],
@@ -70,6 +70,8 @@ def answer(
         )
         for key, level in levels.items()
     )
+    services.refresh_team_answers(assessment=assessment)
+    return answers
 
 
 def make_result(project: Project, version, user, levels: dict[str, int], title: str = "Q"):

@@ -1,6 +1,9 @@
 """Test settings: the production module with a throwaway key, so the tests exercise what ships."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "paydown-tests-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -14,6 +17,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns 
 # Tasks run at once in tests; the database queue and its worker are exercised by the bench.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Rendered reports go to a directory of this run's own, removed when it ends, never into var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="paydown-test-media-"))  # noqa: F405
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: its locks wait (busy timeout) as production's do, so the

@@ -6,6 +6,7 @@ The sweep walks the resolver, so a new URL fails here until it says how to fill 
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import services
@@ -82,7 +83,10 @@ def world(published, project1, alice, bob, carol, admin_user):
     services.submit_assessment(assessment=submitted, by=bob, allow_open_items=True)
     action = factories.make_tracked_action(project1, submitted)
     job = ReportJob.objects.create(
-        requested_by=bob, status=ReportJob.Status.DONE, pdf=b"%PDF-1.7", filename="p.pdf"
+        requested_by=bob,
+        status=ReportJob.Status.DONE,
+        file=ContentFile(b"%PDF-1.7", "p.pdf"),
+        filename="p.pdf",
     )
     return {
         "project": project1,

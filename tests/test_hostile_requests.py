@@ -188,3 +188,34 @@ def test_no_request_gets_a_5xx_and_a_refusal_changes_nothing(
     assert response.status_code < 500
     if 400 <= response.status_code < 500:
         assert saved_state() == before
+
+
+DASHBOARD_PARAMS = [
+    "bank", "team", "min_score", "max_score", "level", "staleness", "stale_days", "sort",
+    "compare", "page", "search",
+]  # fmt: skip
+# Smaller values than the write endpoints': eleven fields of kilobytes each exhaust Hypothesis.
+dashboard_values = st.one_of(
+    st.sampled_from([*NASTY, "x" * 10_000, "__import__", "-overall", "tiny", "risk-models"]),
+    st.text(max_size=40),
+)
+
+
+@given(data=st.data())
+def test_no_dashboard_query_string_gets_a_5xx_or_another_teams_rows(
+    client, bob, project1, project2, published, data
+):
+    """GETs too: any query string gives the page (200) or the default view (400)."""
+    client.force_login(bob)  # manager of project1's team, not of project2's
+    params = data.draw(
+        st.dictionaries(st.sampled_from(DASHBOARD_PARAMS), dashboard_values, max_size=6),
+        label="params",
+    )
+    htmx = data.draw(st.booleans(), label="htmx")
+
+    response = client.get(
+        reverse("assessment:dashboard"), params, headers={"HX-Request": "true"} if htmx else {}
+    )
+
+    assert response.status_code in (200, 400)
+    assert f'href="{project2.get_absolute_url()}"' not in response.text

@@ -21,6 +21,12 @@ class PortfolioFilterForm(forms.Form):
         (str(level), f"{level} · {name}") for _, level, name, _ in scoring.MATURITY_LEVELS
     ]
 
+    search = forms.CharField(
+        label=_("Project name"),
+        required=False,
+        max_length=queries.SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     bank = forms.ChoiceField(label=_("Bank"), required=False)
     team = forms.ChoiceField(label=_("Team"), required=False)
     min_score = forms.DecimalField(
@@ -40,11 +46,16 @@ class PortfolioFilterForm(forms.Form):
     compare = forms.MultipleChoiceField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
-    def __init__(self, *args, teams, banks, projects, sort_columns, **kwargs):
+    def __init__(self, *args, teams, banks, sort_columns, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", _("All teams")), *[(t.slug, t.name) for t in teams]]
         self.fields["bank"].choices = banks
-        self.fields["compare"].choices = [(slug, slug) for slug in projects]
+        # Only the slugs asked for are looked up (never the whole portfolio's); more than five
+        # is refused without a query.
+        asked = self.data.getlist("compare") if self.is_bound else []
+        if 0 < len(asked) <= 5:
+            slugs = queries.comparable(teams, asked)
+            self.fields["compare"].choices = [(slug, slug) for slug in slugs]
         self.sort_columns = sort_columns
 
     def clean_sort(self) -> str:
@@ -69,13 +80,12 @@ class PortfolioFilterForm(forms.Form):
 
 def read_filters(params, teams: list) -> tuple[PortfolioFilterForm, queries.Filters]:
     """Bind the query string; invalid values show the form's errors and fall back to defaults."""
-    choices = queries.filter_choices(teams)
+    choices = queries.filter_choices()
     form = PortfolioFilterForm(
         params or None,
         initial={"bank": queries.DEFAULT_BANK, "stale_days": settings.STALE_AFTER_DAYS},
         teams=teams,
         banks=choices.banks,
-        projects=choices.projects,
         sort_columns=choices.sort_columns,
     )
     defaults = queries.Filters(stale_days=settings.STALE_AFTER_DAYS)
@@ -93,4 +103,5 @@ def read_filters(params, teams: list) -> tuple[PortfolioFilterForm, queries.Filt
         compare=tuple(data["compare"]),
         page=data["page"] or 1,
         stale_days=data["stale_days"] or defaults.stale_days,
+        search=data["search"],
     )

@@ -1,10 +1,10 @@
 """The portfolio dashboard: managers compare their teams' projects, staff all of them."""
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from assessment import access, charts, downloads
+from assessment import access, charts, downloads, exports
 from assessment.dashboard import queries
 from assessment.dashboard.forms import read_filters
 
@@ -14,7 +14,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not teams:
         return _member_summary(request)
     form, filters = read_filters(request.GET, teams)
-    data = queries.build(teams, filters)
+    data = queries.dashboard_page(teams, filters)
     context = {
         "form": form,
         "data": data,
@@ -42,16 +42,14 @@ def _member_summary(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/dashboard_member.html", context)
 
 
-def portfolio_export(request: HttpRequest, fmt: str) -> FileResponse:
+def portfolio_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    """The filtered portfolio as CSV or JSON, streamed: memory stays flat however many projects."""
     teams = access.get_managed_teams(request.user)
     _form, filters = read_filters(request.GET, teams)
-    data = queries.build(teams, filters, trends=False, gaps=False)
-    rows = queries.export_rows(data)
-    exported = {
-        "schema": "paydown.portfolio/1",
-        "filters": data.filters.to_dict(),
-        "projects": rows,
-    }
-    return downloads.export(
-        exported, lambda _exported: queries.export_csv(data, rows), "paydown-portfolio", fmt
-    )
+    data = queries.export(teams, filters)
+    if fmt == "json":
+        head = {"schema": exports.PORTFOLIO_SCHEMA, "filters": filters.to_dict()}
+        chunks = exports.canonical_json_chunks(head, streamed="projects", items=data.rows)
+    else:
+        chunks = exports.csv_lines(queries.export_csv_rows(data))
+    return downloads.streamed_attachment(chunks, f"paydown-portfolio.{fmt}")

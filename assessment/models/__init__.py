@@ -7,6 +7,7 @@ from assessment.models.answers import (
     Comment,
     Settlement,
     SubmittedAssessmentError,
+    TeamAnswer,
 )
 from assessment.models.reports import ReportJob
 from assessment.models.results import (
@@ -30,4 +31,5 @@ __all__ = [
     "Comment",
     "Settlement",
     "SubmittedAssessmentError",
+    "TeamAnswer",
 ]

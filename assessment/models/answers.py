@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,30 @@ class SubmittedAssessmentError(Exception):
         """The refusal for a write to this submitted assessment (reads its submitter lazily)."""
         who = assessment.submitted_by.get_username() if assessment.submitted_by_id else ""
         return cls(submitted_by=who, submitted_at=assessment.submitted_at)
+
+
+def _outermost_block() -> object | None:
+    """The transaction a row lock taken now is held for: the outermost atomic block."""
+    connection = transaction.get_connection()
+    return connection.atomic_blocks[0] if connection.in_atomic_block else None
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def lock_open(self, pk: int) -> "Assessment":
+        """Lock the assessment's row until the transaction ends and check, under the lock, that it
+        is still open (SubmittedAssessmentError if not); DoesNotExist when it is not in this
+        queryset. With its version, project and team: one query."""
+        # No join to the submitter: after waiting for the lock, PostgreSQL re-reads the locked row
+        # but keeps the joined rows of its first read, where nobody had submitted yet.
+        locked = (
+            self.select_for_update(of=("self",))
+            .select_related("version", "project__team")
+            .get(pk=pk)
+        )
+        if not locked.is_open:
+            raise SubmittedAssessmentError.of(locked)
+        locked._lock_held_for = _outermost_block()
+        return locked
 
 
 class Assessment(models.Model):
@@ -51,6 +75,8 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = AssessmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created"]
         # The dashboard finds each project's latest submission; without this index PostgreSQL may
@@ -74,6 +100,13 @@ class Assessment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("assessment:questionnaire", args=[self.pk])
+
+    @property
+    def lock_held(self) -> bool:
+        """Whether this instance came from `lock_open` in the transaction still running: its row
+        is locked and was open then, and stays so until that transaction ends."""
+        block = _outermost_block()
+        return block is not None and getattr(self, "_lock_held_for", None) is block
 
     @property
     def is_open(self) -> bool:
@@ -242,3 +275,27 @@ class Settlement(models.Model):
 
     def __str__(self) -> str:
         return f"Settled {self.question_id}"
+
+
+class TeamAnswer(models.Model):
+    """The team's answer to one question of an open assessment as it stands: the consensus of its
+    respondents' answers, rewritten by every write that changes it. Autosave reports progress from
+    these rows, one per question, instead of re-reading every respondent's answer; the answers stay
+    the source of truth (`services.refresh_team_answers` rebuilds these from them)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="team_answers"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="team_answers")
+    level_value = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    discuss = models.BooleanField(default=False)
+    to_confirm = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="team_answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Team answer to {self.question_id}"

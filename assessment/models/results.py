@@ -31,6 +31,9 @@ class AssessmentResult(models.Model):
     # The export shape this result was submitted under: 1 for results submitted before the
     # snapshots and marks existed (their exports stay byte-identical), 2 since.
     export_schema = models.PositiveSmallIntegerField(default=2)
+    # SHA-256 of the canonical results.json, stored at submit: the report prints it and is stored
+    # under it, and rendering must not pay for the export again.
+    integrity_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"Result of {self.assessment}"

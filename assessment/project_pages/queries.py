@@ -75,7 +75,7 @@ def progress_by_assessment(assessments: list[Assessment]) -> dict[int, consensus
     for assessment in open_ones:
         scale = scale_of(assessment.version)
         result[assessment.pk] = consensus.progress_of(
-            consensus.consensus_of(
+            consensus.consensus_of_counts(
                 responses[(assessment.pk, q)], scale, settled.get((assessment.pk, q))
             )
             for q in question_ids[assessment.version_id]

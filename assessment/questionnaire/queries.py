@@ -99,9 +99,9 @@ def questionnaire(assessment: Assessment, user) -> Questionnaire:
                 QuestionRow(
                     question=question,
                     mine=mine.get(question.pk),
-                    consensus=consensus.consensus_of(answers, scale, settled_of(settlement)),
+                    consensus=consensus.consensus_of_counts(answers, scale, settled_of(settlement)),
                     settlement=settlement,
-                    tally=consensus.tally(answers),
+                    tally=consensus.tally_of_counts(answers),
                     comment_count=comment_counts.get(question.pk, 0),
                 )
             )

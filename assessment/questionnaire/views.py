@@ -3,6 +3,7 @@
 import functools
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment import access, consensus, downloads, exports, services
+from assessment import access, downloads, exports, services
 from assessment import queries as team_queries
 from assessment.models import Answer, Assessment, SubmittedAssessmentError
 from assessment.questionnaire import queries
@@ -23,6 +24,7 @@ from assessment.questionnaire.forms import (
     SettleForm,
     StartAssessmentForm,
 )
+from assessment.reports import tasks as report_tasks
 from banks import queries as bank_queries
 from banks.models import BankVersion
 
@@ -133,41 +135,42 @@ def _answer_not_saved(
 @require_POST
 @refuse_after_submit
 def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    """Autosave (htmx) or plain form post of one respondent's answer to one question."""
-    assessment = access.get_open_assessment_for_user(request.user, pk)
-    team = team_queries.team_answers(assessment)
-    question = team.questions.get(key)
-    if question is None:
-        raise Http404(_("No such question in this assessment's bank version."))
-    if missing := AnswerForm.missing_keys(request.POST):
-        error = _("the form sent no %(fields)s.") % {"fields": ", ".join(missing)}
-        return _answer_not_saved(request, assessment, key, error, status=400)
-    form = AnswerForm(
-        request.POST, scale=bank_queries.scale_of(assessment.version), allow_na=question.allow_na
-    )
-    if not form.is_valid():
-        return _answer_not_saved(request, assessment, key, form.first_error(), status=422)
+    """Autosave (htmx) or plain form post of one respondent's answer to one question.
 
-    username = request.user.get_username()
-    answer = form.to_input()
-    confirmed = services.record_answer(
-        assessment=assessment,
-        question_id=question.id,
-        respondent=request.user,
-        answer=answer,
-    )
+    Its cost does not grow with the team: it reads the saved question's answers (as counts) under
+    the assessment's lock, writes, and reads progress from the team answers, one row a question."""
+    with transaction.atomic():
+        assessment = access.lock_open_assessment_for_user(request.user, pk)
+        current = team_queries.question_answers(assessment, key=key, respondent_id=request.user.pk)
+        if current is None:
+            raise Http404(_("No such question in this assessment's bank version."))
+        if missing := AnswerForm.missing_keys(request.POST):
+            error = _("the form sent no %(fields)s.") % {"fields": ", ".join(missing)}
+            return _answer_not_saved(request, assessment, key, error, status=400)
+        form = AnswerForm(
+            request.POST,
+            scale=bank_queries.scale_of(assessment.version),
+            allow_na=current.question.allow_na,
+        )
+        if not form.is_valid():
+            return _answer_not_saved(request, assessment, key, form.first_error(), status=422)
+        saved = services.record_answer(
+            assessment=assessment,
+            question_id=current.question.id,
+            respondent=request.user,
+            answer=form.to_input(),
+            current=current,
+        )
     if not request.htmx:
         messages.success(request, _("Answer saved."))
         return redirect(_question_url(assessment, key))
-    status = team_queries.answer_status_after_save(
-        assessment,
-        team,
-        question=question,
-        respondent=request.user,
-        saved=consensus.Response(username, answer.value, answer.not_applicable),
-        confirmed=confirmed,
-    )
-    context = {"status": status, "saved": True, "assessment": assessment}
+    # Notes typed without a change of level leave progress as it was: nothing to swap.
+    progress = team_queries.team_progress(assessment) if saved.team_changed else None
+    return _answer_saved(request, assessment, saved.status, progress)
+
+
+def _answer_saved(request, assessment, status, progress) -> HttpResponse:
+    context = {"status": status, "progress": progress, "saved": True, "assessment": assessment}
     return render(request, "questionnaire/_answer_saved.html", context)
 
 
@@ -243,12 +246,8 @@ def confirm_carried(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such question or category in this assessment."))
     confirmed = services.confirm_carried(assessment=assessment, by=request.user, question_ids=ids)
     if request.htmx and key:
-        team = team_queries.team_answers(assessment)
-        status = team_queries.answer_status(
-            assessment, team, question=team.questions[key], respondent=request.user
-        )
-        context = {"status": status, "saved": True, "assessment": assessment}
-        return render(request, "questionnaire/_answer_saved.html", context)
+        status = team_queries.answer_status(assessment, key=key, respondent_id=request.user.pk)
+        return _answer_saved(request, assessment, status, team_queries.team_progress(assessment))
     messages.success(
         request,
         ngettext(
@@ -280,7 +279,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            services.submit_assessment(
+            submitted = services.submit_assessment(
                 assessment=assessment,
                 by=request.user,
                 allow_open_items=can_manage and request.POST.get("confirm_open_items") == "yes",
@@ -300,6 +299,14 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             status = 400
         else:
+            # The audit report renders in the background now, so it is usually ready when asked.
+            transaction.on_commit(
+                functools.partial(
+                    report_tasks.queue_assessment_report,
+                    result=submitted.result,
+                    requested_by=request.user,
+                )
+            )
             messages.success(request, _("Submitted. The answers are now read-only."))
             return redirect("assessment:results", pk=assessment.pk)
     page = queries.questionnaire(assessment, request.user)
@@ -324,6 +331,15 @@ def question_team(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         "comments": queries.comments_on(assessment, question),
     }
     return _panel_or_page(request, "questionnaire/team_panel.html", "panel", context)
+
+
+def question_why(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Why a question matters and its references: the card's panel (htmx, when opened), else a
+    page of its own."""
+    assessment = access.get_assessment_for_user(request.user, pk)
+    question = access.get_question_of_assessment(assessment, key)
+    context = {"assessment": assessment, "question": question}
+    return _panel_or_page(request, "questionnaire/question_why.html", "why", context)
 
 
 def question_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:

@@ -1,16 +1,18 @@
-"""PDF reports: gather the data, render HTML with the report templates, turn it into PDF bytes."""
+"""PDF reports: gather the data, render HTML with the report templates, turn it into PDF bytes,
+and, run by the worker, keep them in the default storage."""
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from assessment import access, charts, exports, scoring
+from assessment import access, charts, scoring
 from assessment.dashboard import queries as portfolio
 from assessment.models import (
     AnswerSnapshot,
@@ -21,6 +23,7 @@ from assessment.models import (
 )
 from assessment.reports import svg_charts
 from assessment.results import queries as results
+from assessment.services import submission
 from banks.models import Level
 
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
@@ -36,11 +39,16 @@ def render_pdf(html: str) -> bytes:
 
 
 def integrity_hash(assessment: Assessment, result: AssessmentResult | None = None) -> str:
-    """SHA-256 of the canonical JSON export (results.json): `sha256sum` of the download equals it."""
+    """SHA-256 of the canonical JSON export (results.json), recomputed from the stored rows; the
+    report prints the one stored at submit (`AssessmentResult.integrity_sha256`), equal to it."""
     result = result or results.load_result(assessment, answers=True)
-    return hashlib.sha256(
-        exports.canonical_json(exports.results_data(assessment, result)).encode()
-    ).hexdigest()
+    return submission.results_sha256(assessment, result)
+
+
+def assessment_report_name(result: AssessmentResult) -> str:
+    """Where a result's audit report is stored. A submitted result never changes, so the hash of
+    its export names its report for good."""
+    return f"reports/assessments/{result.integrity_sha256}.pdf"
 
 
 @dataclass
@@ -56,6 +64,8 @@ class QuestionDetail:
 
 def assessment_report_context(assessment: Assessment) -> dict:
     result = results.load_result(assessment, answers=True)
+    # Results are hashed at submit (migration 0009 hashed the earlier ones): no second export.
+    sha256 = result.integrity_sha256 or integrity_hash(assessment, result)
     page = results.result_page(assessment, result)
     plan = results.plan_page(assessment, result)
     labels = {
@@ -95,7 +105,7 @@ def assessment_report_context(assessment: Assessment) -> dict:
         "respondents": respondents,
         "radar_svg": svg_charts.figure_to_svg(figures["radar"], width=5.5, height=4.2),
         "bars_svg": svg_charts.figure_to_svg(figures["bars"], width=6.5, height=3.6),
-        "sha256": integrity_hash(assessment, result),
+        "sha256": sha256,
         "scale_top": result.version.scale[-1],
         "maturity_levels": scoring.MATURITY_LEVELS,
         "mts_bands": scoring.ML_TEST_SCORE_BANDS,
@@ -131,21 +141,42 @@ def portfolio_report_pdf(data: portfolio.Portfolio, *, requested_by: str) -> byt
     return render_pdf(html)
 
 
-def run_portfolio_job(job: ReportJob) -> ReportJob:
-    """Render a queued portfolio report, recording progress on the job as it goes."""
+def _step(job: ReportJob, progress: int, message: str) -> None:
+    job.status, job.progress, job.message = ReportJob.Status.RUNNING, progress, message
+    job.save(update_fields=["status", "progress", "message"])
 
-    def step(progress: int, message: str, status: str = ReportJob.Status.RUNNING) -> None:
-        job.status, job.progress, job.message = status, progress, message
-        job.save(update_fields=["status", "progress", "message"])
 
-    step(10, "Reading the portfolio")
-    teams = access.managed_teams(job.requested_by)
-    data = portfolio.build(teams, portfolio.Filters.from_dict(job.params), trends=False)
-    step(40, f"Drawing charts for {len(data.rows)} projects")
-    step(60, "Laying out the PDF")
-    job.pdf = portfolio_report_pdf(data, requested_by=job.requested_by.get_username())
-    job.filename = f"paydown-portfolio-{timezone.localdate():%Y-%m-%d}.pdf"
+def _finish(job: ReportJob) -> ReportJob:
     job.status, job.progress, job.message = ReportJob.Status.DONE, 100, "Ready"
     job.finished_at = timezone.now()
-    job.save(update_fields=["pdf", "filename", "status", "progress", "message", "finished_at"])
+    job.save(update_fields=["file", "filename", "status", "progress", "message", "finished_at"])
     return job
+
+
+def run_assessment_job(job: ReportJob) -> ReportJob:
+    """Render a result's audit report into the storage, unless it is there already: the same
+    result always gives the same report, so a stored one is never rendered again."""
+    result = job.result
+    name = assessment_report_name(result)
+    if not default_storage.exists(name):
+        _step(job, 20, "Laying out the PDF")
+        content = assessment_report_pdf(result.assessment)
+        stored = default_storage.save(name, ContentFile(content))
+        if stored != name:  # another render stored it first; both hold the same report
+            default_storage.delete(stored)
+    job.file.name = name
+    job.filename = f"{result.assessment.project.slug}-assessment-{result.assessment_id}-report.pdf"
+    return _finish(job)
+
+
+def run_portfolio_job(job: ReportJob) -> ReportJob:
+    """Render a queued portfolio report into the storage, recording progress on the job."""
+    _step(job, 10, "Reading the portfolio")
+    teams = access.managed_teams(job.requested_by)
+    data = portfolio.build(teams, portfolio.Filters.from_dict(job.params), trends=False)
+    _step(job, 40, f"Drawing charts for {len(data.rows)} projects")
+    _step(job, 60, "Laying out the PDF")
+    content = portfolio_report_pdf(data, requested_by=job.requested_by.get_username())
+    job.file.save(f"{job.pk}.pdf", ContentFile(content), save=False)
+    job.filename = f"paydown-portfolio-{timezone.localdate():%Y-%m-%d}.pdf"
+    return _finish(job)

@@ -1,8 +1,9 @@
 """Background tasks, run by `manage.py db_worker` from the database queue (django-tasks)."""
 
+from django.db import transaction
 from django_tasks import task
 
-from assessment.models import ReportJob
+from assessment.models import AssessmentResult, ReportJob
 from assessment.reports import pdf
 
 
@@ -13,13 +14,56 @@ def queue_portfolio_report(*, requested_by, filters: dict) -> ReportJob:
     return job
 
 
+def queue_assessment_report(
+    *, result: AssessmentResult, requested_by, retry: bool = False
+) -> ReportJob:
+    """Make sure the result's audit report is rendered or on its way, and return its job.
+
+    One job per result, locked while it is read: repeated or concurrent requests (every poll, two
+    tabs, the submit) queue one render. A finished job is queued again only when its file has gone
+    from the storage; a failed one only on `retry`, so a report that cannot render does not loop.
+    """
+    with transaction.atomic():
+        job, created = ReportJob.objects.select_for_update().get_or_create(
+            result=result,
+            defaults={"kind": ReportJob.Kind.ASSESSMENT, "requested_by": requested_by},
+        )
+        if created or _needs_another_render(job, retry=retry):
+            if not created:
+                job.status, job.progress, job.message = ReportJob.Status.QUEUED, 0, ""
+                job.save(update_fields=["status", "progress", "message"])
+            # In the same transaction: the database queue's row commits with the job, or neither.
+            render_assessment_report.enqueue(job.pk)
+            # The immediate backend (tests, scripts) has rendered it already.
+            job.refresh_from_db()
+    return job
+
+
+def _needs_another_render(job: ReportJob, *, retry: bool) -> bool:
+    if job.status == ReportJob.Status.FAILED:
+        return retry
+    if job.status == ReportJob.Status.DONE:
+        return not job.file or not job.file.storage.exists(job.file.name)
+    return False
+
+
+@task()
+def render_assessment_report(job_id: int) -> None:
+    job = ReportJob.objects.select_related("result__assessment__project").get(pk=job_id)
+    _run(job, pdf.run_assessment_job)
+
+
 @task()
 def render_portfolio_report(job_id: int) -> None:
     job = ReportJob.objects.select_related("requested_by").get(pk=job_id)
+    _run(job, pdf.run_portfolio_job)
+
+
+def _run(job: ReportJob, run) -> None:
     try:
-        pdf.run_portfolio_job(job)
+        run(job)
     except Exception as error:  # the job page must say it failed, not spin forever
-        ReportJob.objects.filter(pk=job_id).update(
+        ReportJob.objects.filter(pk=job.pk).update(
             status=ReportJob.Status.FAILED, message=f"Failed: {type(error).__name__}"
         )
         raise

@@ -1,9 +1,11 @@
-"""PDF reports: the assessment audit report and the portfolio report, small ones served directly,
-large ones queued for the background worker with a progress page."""
+"""PDF reports: the assessment audit report, rendered by the background worker and served from
+the storage, and the portfolio report, small ones served directly, large ones queued for the
+worker with a progress page."""
 
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import access, downloads
 from assessment.dashboard import queries as portfolio
@@ -16,11 +18,43 @@ from assessment.reports import pdf, tasks
 SYNC_REPORT_LIMIT = 100
 
 
-def assessment_report(request: HttpRequest, pk: int) -> FileResponse:
-    """The PDF audit report; about a second to render, so it is served directly."""
-    assessment = access.get_submitted_assessment_for_user(request.user, pk)
-    filename = f"{assessment.project.slug}-assessment-{assessment.pk}-report.pdf"
-    return downloads.attachment(pdf.assessment_report_pdf(assessment), filename)
+def _stored_pdf(job: ReportJob) -> FileResponse:
+    """The finished job's file, streamed from the storage; FileNotFoundError when it has gone."""
+    return FileResponse(
+        default_storage.open(job.file.name, "rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=downloads.CONTENT_TYPES["pdf"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF audit report, from the storage once the worker has rendered it (usually right after
+    submit). Until then a progress page (202) whose status panel polls this URL with htmx and
+    offers the file when it is there; a POST asks again after a failed render."""
+    result = access.get_submitted_result_for_user(request.user, pk)
+    job = getattr(result, "report_job", None)
+    asks_for_file = request.method == "GET" and not request.htmx
+    if asks_for_file and job is not None and job.status == ReportJob.Status.DONE:
+        try:
+            return _stored_pdf(job)
+        except FileNotFoundError:
+            pass  # the storage lost it: queued again below
+    if request.method == "POST" or job is None or asks_for_file:
+        # Page loads and retries make sure a render is on its way; polls only read.
+        job = tasks.queue_assessment_report(
+            result=result, requested_by=request.user, retry=request.method == "POST"
+        )
+        if request.method == "POST" and not request.htmx:
+            return redirect("assessment:assessment_report", pk=pk)
+        if asks_for_file and job.status == ReportJob.Status.DONE:
+            return _stored_pdf(job)  # rendered at once: the immediate backend of tests, scripts
+    context = {"job": job, "result": result}
+    if request.htmx:
+        return render(request, "reports/assessment_report.html#status", context)
+    status = 200 if job.status == ReportJob.Status.FAILED else 202
+    return render(request, "reports/assessment_report.html", context, status=status)
 
 
 def _manager_portfolio(request: HttpRequest) -> portfolio.Portfolio:
@@ -54,5 +88,7 @@ def report_job_download(request: HttpRequest, job_id: int) -> FileResponse:
     job = access.get_report_job_for_user(request.user, job_id)
     if job.status != ReportJob.Status.DONE:
         raise Http404
-    pdf_bytes = ReportJob.objects.values_list("pdf", flat=True).get(pk=job.pk)
-    return downloads.attachment(bytes(pdf_bytes), job.filename)
+    try:
+        return _stored_pdf(job)
+    except FileNotFoundError:
+        raise Http404 from None

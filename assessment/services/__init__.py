@@ -4,10 +4,12 @@ is open, submitting it, and tracking its plan's actions."""
 from assessment.services.actions import track_action
 from assessment.services.answers import (
     AnswerInput,
+    SavedAnswer,
     add_comment,
     confirm_carried,
     lock_open,
     record_answer,
+    refresh_team_answers,
     reopen_question,
     settle_question,
     start_assessment,
@@ -20,7 +22,9 @@ __all__ = [
     "add_comment",
     "confirm_carried",
     "lock_open",
+    "SavedAnswer",
     "record_answer",
+    "refresh_team_answers",
     "reopen_question",
     "settle_question",
     "start_assessment",

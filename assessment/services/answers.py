@@ -1,13 +1,13 @@
 """Writes while an assessment is open: start it (with carry-over), answer, comment, settle."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from assessment import consensus, queries
 from assessment.models import (
     Answer,
     AnswerChange,
@@ -16,7 +16,7 @@ from assessment.models import (
     AssessmentResult,
     Comment,
     Settlement,
-    SubmittedAssessmentError,
+    TeamAnswer,
 )
 from banks.models import BankVersion
 from banks.queries import scale_of
@@ -46,44 +46,61 @@ def lock_open(assessment: Assessment) -> Assessment:
     """Lock the assessment's row until the transaction ends and check, under the lock, that it is
     still open: every write to an assessment's answers and its submit go through here, so a save
     either lands before a submit or is refused after it (on SQLite the IMMEDIATE transaction holds
-    the database's write lock instead)."""
-    # No join to the submitter: after waiting for the lock, PostgreSQL re-reads the locked row but
-    # keeps the joined rows of its first read, where nobody had submitted yet.
-    locked = (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("version", "project__team")
-        .get(pk=assessment.pk)
-    )
-    if not locked.is_open:
-        raise SubmittedAssessmentError.of(locked)
-    return locked
+    the database's write lock instead). An instance locked in this transaction already (by
+    `access.lock_open_assessment_for_user`) costs no second query."""
+    if assessment.lock_held:
+        return assessment
+    return Assessment.objects.lock_open(assessment.pk)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class SavedAnswer:
+    """What a save left: the question's status (team answer, tally, the respondent's confirmation)."""
+
+    status: queries.AnswerStatus
+    confirmed: bool  # this save chose a level or re-confirmed one
+    team_changed: bool  # the team's answer moved, so progress may have too
+
+
 def record_answer(
-    *, assessment: Assessment, question_id: int, respondent, answer: AnswerInput
-) -> bool:
-    """Save one respondent's answer; returns whether this save confirmed it (chose or re-confirmed).
+    *,
+    assessment: Assessment,
+    question_id: int,
+    respondent,
+    answer: AnswerInput,
+    current: queries.QuestionAnswers | None = None,
+) -> SavedAnswer:
+    """Save one respondent's answer and the team's answer to the question that follows from it.
 
     One upsert, so respondents never overwrite each other (each has a row of their own); the
     assessment's lock orders it against a submit. A change of level, notes or links also writes
-    a history row.
+    a history row. `current` is the question's answers when the caller read them under the same
+    lock (autosave reads them first to validate the form); else they are read here.
     """
-    lock_open(assessment)
-    previous = (
-        Answer.objects.filter(assessment=assessment, question_id=question_id, respondent=respondent)
-        .values_list("level_value", "not_applicable", "notes", "links")
-        .first()
+    # Inside the caller's locked transaction a savepoint would guard nothing the caller does not.
+    with transaction.atomic(savepoint=not assessment.lock_held):
+        assessment = lock_open(assessment)
+        now = timezone.now()
+        if current is None:
+            current = queries.question_answers(
+                assessment, pk=question_id, respondent_id=respondent.pk
+            )
+        return _save(assessment, current, respondent, answer, now)
+
+
+def _save(assessment, current, respondent, answer: AnswerInput, now: datetime) -> SavedAnswer:
+    previous = current.mine
+    previous_choice = _choice_text(previous.value, previous.not_applicable) if previous else ""
+    evidence_changed = (answer.notes, answer.links) != (
+        (previous.notes, previous.links) if previous else ("", "")
     )
-    previous_choice = _choice_text(*previous[:2]) if previous else ""
-    evidence_changed = (answer.notes, answer.links) != (previous[2:] if previous else ("", ""))
     new_choice = _choice_text(answer.value, answer.not_applicable)
     # No level given (notes typed before choosing, or a form that sent none) keeps the saved one:
     # a level is never cleared by omission.
     level_given = bool(new_choice)
     level_changed = level_given and new_choice != previous_choice
     confirming = level_given and (level_changed or answer.confirm)
-    now = timezone.now()
+    question_id = current.question.id
     fields = ["notes", "links", "updated_at"]
     if level_given:
         fields += ["level_value", "not_applicable", "na_reason", "na_detail"]
@@ -112,39 +129,81 @@ def record_answer(
         update_fields=fields,
     )
     if level_changed or evidence_changed:
-        _record_change(
-            AnswerChange(
+        if not level_changed and current.sitting_change_id:
+            # A notes-only edit joins the notes-only row of the same sitting, so typing does not
+            # leave a row per autosave.
+            AnswerChange.objects.filter(pk=current.sitting_change_id).update(changed_at=now)
+        else:
+            AnswerChange.objects.create(
                 assessment=assessment,
                 question_id=question_id,
                 respondent=respondent,
                 from_value=previous_choice,
                 to_value=new_choice if level_changed else previous_choice,
                 notes_changed=evidence_changed,
-            ),
-            now=now,
-        )
-    return confirming
+            )
+
+    before = previous.counted if previous else None
+    if level_given:
+        still_carried = previous is not None and previous.carried and not confirming
+        after = consensus.Counted(answer.value, answer.not_applicable, still_carried)
+    else:
+        after = before
+    scale = scale_of(assessment.version)
+    team = current.team(scale, after)
+    team_changed = _stored(team) != _stored(current.team(scale, before))
+    if team_changed:
+        _store_team_answers(assessment, {question_id: team})
+    status = queries.AnswerStatus(
+        question_key=current.question.key,
+        team=team,
+        tally=current.tally(after),
+        confirmed_at=now if confirming else (previous.confirmed_at if previous else None),
+    )
+    return SavedAnswer(status, confirmed=confirming, team_changed=team_changed)
 
 
-# Notes autosave while the respondent types: edits this close to the last one are one change.
-SITTING = timedelta(minutes=10)
+def _stored(team: consensus.Consensus) -> tuple:
+    """The part of the team's answer a TeamAnswer row keeps."""
+    return (team.value, team.not_applicable, team.discuss, team.to_confirm)
 
 
-def _record_change(change: AnswerChange, *, now) -> None:
-    """Add a history row; a notes-only edit joins the respondent's notes-only row of the same
-    sitting, so typing does not leave a row per autosave."""
-    if change.from_value == change.to_value:
-        extended = AnswerChange.objects.filter(
-            assessment_id=change.assessment_id,
-            question_id=change.question_id,
-            respondent=change.respondent,
-            from_value=F("to_value"),
-            notes_changed=True,
-            changed_at__gte=now - SITTING,
-        ).update(changed_at=now)
-        if extended:
-            return
-    change.save()
+def _store_team_answers(assessment: Assessment, teams: dict[int, consensus.Consensus]) -> None:
+    TeamAnswer.objects.bulk_create(
+        [
+            TeamAnswer(
+                assessment=assessment,
+                question_id=question_id,
+                level_value=team.value,
+                not_applicable=team.not_applicable,
+                discuss=team.discuss,
+                to_confirm=team.to_confirm,
+            )
+            for question_id, team in teams.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "question"],
+        update_fields=["level_value", "not_applicable", "discuss", "to_confirm"],
+    )
+
+
+def refresh_team_answers(*, assessment: Assessment, question_ids: list[int] | None = None) -> None:
+    """Rebuild the team answers of these questions (all when None) from the answers and
+    settlements, after writes that change many answers at once (confirming a category, taking a
+    settlement back). Three queries: the answers as counts, the settlements, the upsert."""
+    answers = assessment.answers.all()
+    settlements = assessment.settlements.all()
+    if question_ids is not None:
+        answers = answers.filter(question_id__in=question_ids)
+        settlements = settlements.filter(question_id__in=question_ids)
+    counts = queries.counted_responses(answers, "question_id")
+    settled = {s.question_id: queries.settled_of(s) for s in settlements}
+    # Answers are never deleted nor their level cleared: a question with neither answers nor a
+    # settlement never had a team answer, so only these need one.
+    ids = {key for (key,) in counts} | set(settled) | set(question_ids or ())
+    scale = scale_of(assessment.version)
+    teams = {pk: consensus.consensus_of_counts(counts[(pk,)], scale, settled.get(pk)) for pk in ids}
+    _store_team_answers(assessment, teams)
 
 
 @transaction.atomic
@@ -152,9 +211,11 @@ def confirm_carried(*, assessment: Assessment, by, question_ids: list[int]) -> i
     """Anyone on the team says the carried-over answers of these questions still hold; returns
     how many answers this confirmed. Records who and when."""
     lock_open(assessment)
-    return Answer.objects.filter(
+    confirmed = Answer.objects.filter(
         assessment=assessment, question_id__in=question_ids, carried_over=True
     ).update(carried_over=False, confirmed_at=timezone.now(), confirmed_by=by)
+    refresh_team_answers(assessment=assessment, question_ids=question_ids)
+    return confirmed
 
 
 @transaction.atomic
@@ -174,7 +235,19 @@ def start_assessment(
         project=project, version=version, title=title, started_by=started_by, carried_from=previous
     )
     if previous is not None:
-        Answer.objects.bulk_create(_carried_answers(previous.result, assessment, started_by))
+        carried = Answer.objects.bulk_create(
+            _carried_answers(previous.result, assessment, started_by)
+        )
+        scale = scale_of(version)
+        _store_team_answers(
+            assessment,
+            {
+                answer.question_id: consensus.consensus_of(
+                    [consensus.Response("", answer.level_value, answer.not_applicable, True)], scale
+                )
+                for answer in carried
+            },
+        )
     return assessment
 
 
@@ -250,6 +323,8 @@ def settle_question(
             "settled_by": by,
         },
     )
+    settled = consensus.Settled(settlement.level_value, settlement.not_applicable)
+    _store_team_answers(assessment, {question_id: consensus.consensus_of_counts([], [], settled)})
     return settlement
 
 
@@ -257,3 +332,4 @@ def settle_question(
 def reopen_question(*, assessment: Assessment, question_id: int) -> None:
     lock_open(assessment)
     Settlement.objects.filter(assessment=assessment, question_id=question_id).delete()
+    refresh_team_answers(assessment=assessment, question_ids=[question_id])

@@ -1,9 +1,11 @@
 """Submit: freeze the assessment and store its result, the marks and a snapshot of every answer."""
 
+import hashlib
+
 from django.db import transaction
 from django.utils import timezone
 
-from assessment import consensus, queries, scoring
+from assessment import consensus, exports, queries, scoring
 from assessment.models import (
     Answer,
     AnswerSnapshot,
@@ -53,7 +55,27 @@ def submit_assessment(*, assessment: Assessment, by, allow_open_items: bool = Fa
     assessment.save(update_fields=["status", "submitted_at", "submitted_by"])
     result = _store_result(assessment, answers, teams)
     _store_snapshot(result)
+    _store_integrity_hash(result)
     return assessment
+
+
+def results_sha256(assessment: Assessment, result: AssessmentResult) -> str:
+    """SHA-256 of the canonical JSON export (results.json): `sha256sum` of the download equals it.
+    `result` needs its version and bank, categories, questions and answer snapshots loaded."""
+    data = exports.results_data(assessment, result)
+    return hashlib.sha256(exports.canonical_json(data).encode()).hexdigest()
+
+
+def _store_integrity_hash(result: AssessmentResult) -> None:
+    """Hash the export as the download will read it: from the stored rows, not the objects in
+    memory, whose decimals and datetimes may differ from what the database keeps."""
+    stored = (
+        AssessmentResult.objects.select_related("assessment__project", "version__bank")
+        .prefetch_related("categories", "questions", "answers")
+        .get(pk=result.pk)
+    )
+    result.integrity_sha256 = results_sha256(stored.assessment, stored)
+    result.save(update_fields=["integrity_sha256"])
 
 
 def _store_result(

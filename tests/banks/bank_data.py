@@ -61,3 +61,19 @@ def database_state() -> dict:
         "banks": list(QuestionBank.objects.values_list("slug", "name", "description")),
         "versions": list(BankVersion.objects.values_list("pk", "number", "status")),
     }
+
+
+def bank_with(questions: int, *, categories: int = 6, slug: str = "sized") -> dict:
+    """A valid bank of `questions` questions spread over `categories` categories (keys q1, q2 …)."""
+    per_category = [[] for _ in range(categories)]
+    for n in range(1, questions + 1):
+        per_category[n % categories].append(_question(f"q{n}"))
+    return small_bank(
+        slug=slug,
+        name=f"Bank of {questions}",
+        categories=[
+            {"key": f"c{i}", "name": f"Category {i}", "weight": 1, "questions": qs}
+            for i, qs in enumerate(per_category)
+            if qs
+        ],
+    )

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessment import exports
 from assessment.models import Assessment
 from projects.models import Project
 from tests import factories
@@ -22,14 +23,15 @@ URL = "/dashboard/"
 # the teams the user manages
 # the banks (filter choices)
 # the category keys (sortable columns)
-# the teams' project slugs (projects to compare)
-# the teams' projects ⋈ team, each with its latest result's id
-# those latest results ⋈ assessment
-# their category scores
+# the bank's categories (the table's columns)
+# the counts: visible, assessed, kept by the filters, stale, never assessed
+# the page: positions and percentile counts (windows over every visible project), 50 kept
+# those 50 projects with their latest results' scores
+# the level distribution of the kept projects' latest category scores
 # the overall scores over time of the first rows
 # the questions most projects answer at level 1 or below
 # the bank's advice for those questions
-DASHBOARD_QUERIES = 12
+DASHBOARD_QUERIES = 13
 
 
 def portfolio_rows(html: str) -> list[list[str]]:
@@ -185,7 +187,10 @@ def test_comparing_projects_draws_a_radar_and_a_table(client_for, bob, small_por
 @pytest.mark.parametrize(
     "params",
     [{"sort": "drop table"}, {"min_score": "abc"}, {"min_score": "80", "max_score": "20"},
-     {"compare": ["not-a-project"]}, {"level": "9"}, {"page": "-1"}],
+     {"compare": ["not-a-project"]}, {"level": "9"}, {"page": "-1"}, {"page": "abc"},
+     {"page": "0"}, {"page": str(10**30)}, {"sort": "__import__"}, {"sort": "-"},
+     {"search": "x" * 10_000}, {"search": "a\x00b"}, {"staleness": "rotten"},
+     {"team": "risk-models"}, {"stale_days": "0"}, {"compare": [f"p{n}" for n in range(9)]}],
 )  # fmt: skip
 def test_tampered_query_strings_get_a_400_and_the_default_view(
     client_for, bob, small_portfolio, params
@@ -196,6 +201,7 @@ def test_tampered_query_strings_get_a_400_and_the_default_view(
     assert "were not understood" in response.text
     # The default view: the default bank, on which no project of the portfolio has a result.
     assert [row[2] for row in portfolio_rows(response.text)] == ["—", "—", "—"]
+    assert "Other team model" not in response.text
 
 
 def test_common_gaps_count_projects(client_for, bob, small_portfolio):
@@ -227,10 +233,11 @@ def test_member_gets_their_own_projects_summary_not_the_dashboard(
     # the teams the user manages (none)
     # the user's teams
     # the banks their projects have results on, most recently used first
-    # their projects ⋈ team, each with its latest result's id on that bank
-    # those latest results ⋈ assessment
-    # their category scores
-    with django_assert_num_queries(8):
+    # that bank's categories
+    # the counts
+    # every row's position and percentile counts (windows over their projects)
+    # those projects with their latest result and category scores on that bank
+    with django_assert_num_queries(9):
         response = client.get(URL)
 
     latest = default_bank_results
@@ -257,13 +264,23 @@ def test_portfolio_json_carries_the_dashboard_numbers(
 ):
     client = client_for(bob)
 
-    # the dashboard's read without the trends and common gaps an export does not carry: nine
-    with django_assert_num_queries(DASHBOARD_QUERIES - 3):
+    # session
+    # user
+    # the teams the user manages
+    # the banks (filter choices)
+    # the category keys (sortable columns)
+    # the bank's categories
+    # the count of kept projects
+    # the rows' positions and percentile counts, fetched in chunks as the body streams
+    # per chunk of 500, those projects with their latest results' scores
+    with django_assert_num_queries(9):
         response = client.get(
             reverse("assessment:portfolio_export", args=["json"]), {"bank": "tiny"}
         )
+        body = b"".join(response.streaming_content)
 
-    data = json.loads(response.getvalue())
+    data = json.loads(body)
+    assert body.decode() == exports.canonical_json(data)  # streamed, yet the same bytes
     assert response["Content-Disposition"] == 'attachment; filename="paydown-portfolio.json"'
     assert data["schema"] == "paydown.portfolio/1"
     assert data["filters"]["bank"] == "tiny"
@@ -283,6 +300,7 @@ def test_portfolio_csv_follows_the_filters(client_for, bob, small_portfolio):
         reverse("assessment:portfolio_export", args=["csv"]), {"bank": "tiny", "min_score": "50"}
     )
 
+    assert response.streaming
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0] == [
         "project",
@@ -304,3 +322,116 @@ def test_portfolio_exports_are_for_managers(client_for, alice, small_portfolio):
     for fmt in ("csv", "json"):
         url = reverse("assessment:portfolio_export", args=[fmt])
         assert client_for(alice).get(url).status_code == 403
+
+
+def test_a_page_shows_fifty_rows_and_the_next_page_the_rest(client_for, bob, team1, published):
+    Project.objects.bulk_create(
+        Project(team=team1, name=f"Model {n:02d}", slug=f"model-{n}") for n in range(60)
+    )
+    client = client_for(bob)
+
+    first = client.get(URL, {"bank": "tiny", "sort": "name"})
+    second = client.get(URL, {"bank": "tiny", "sort": "name", "page": "2"})
+    beyond = client.get(URL, {"bank": "tiny", "sort": "name", "page": "99"})
+
+    assert [row[0] for row in portfolio_rows(first.text)] == [f"Model {n:02d}" for n in range(50)]
+    assert [row[0] for row in portfolio_rows(second.text)] == [
+        f"Model {n:02d}" for n in range(50, 60)
+    ]
+    assert "Page 1 of 2" in first.text and "Page 2 of 2" in second.text
+    # A number past the end shows the last page, as a bookmark of a portfolio that shrank would.
+    assert (beyond.status_code, portfolio_rows(beyond.text)) == (200, portfolio_rows(second.text))
+    # The pager keeps the bank and the sort.
+    assert 'href="?bank=tiny&amp;sort=name&amp;page=2"' in first.text
+
+
+def test_search_finds_projects_by_name_in_any_case(client_for, bob, small_portfolio):
+    client = client_for(bob)
+
+    def names(search):
+        params = {"bank": "tiny", "search": search}
+        return [row[0] for row in portfolio_rows(client.get(URL, params).text) if row]
+
+    assert names("MODEL") == ["Weak model", "Strong model", "Unassessed model"]
+    assert names("strong") == ["Strong model"]
+    assert names("  weak ") == ["Weak model"]
+    assert names("%") == []  # a wildcard is matched as itself
+    assert names("other team") == []  # another team's project, even by its exact name
+
+
+def test_the_sort_survives_a_filter_change(client_for, bob, small_portfolio):
+    client = client_for(bob)
+    params = {"bank": "tiny", "sort": "-overall", "staleness": "fresh", "search": "model"}
+
+    page = client.get(URL, params).text
+    partial = client.get(URL, params, headers=HTMX).text
+
+    # The form that a filter change submits carries the sort ...
+    assert '<input type="hidden" name="sort" value="-overall" id="portfolio-sort">' in page
+    assert 'name="sort" value="-overall" id="portfolio-sort" hx-swap-oob="true"' in partial
+    # ... and the sort links carry the filters and the search.
+    link = "?bank=tiny&amp;sort=overall&amp;staleness=fresh&amp;search=model"
+    assert f'href="{link}"' in page and f'hx-get="{link}"' in page
+    assert [row[0] for row in portfolio_rows(page)] == ["Strong model", "Weak model"]
+
+
+def test_percentiles_stay_over_every_visible_project_when_filtered(
+    client_for, bob, small_portfolio
+):
+    client = client_for(bob)
+
+    filtered = client.get(URL, {"bank": "tiny", "min_score": "90"}).text
+    searched = client.get(URL, {"bank": "tiny", "search": "weak"}).text
+
+    # Ranked among the two scored projects bob sees, not among the one the filter kept.
+    assert portfolio_rows(filtered)[0][:5] == [
+        "Strong model", "Search & Ranking", "100.0 p75", "100.0 p75", "100.0 p75",
+    ]  # fmt: skip
+    assert portfolio_rows(searched)[0][:3] == ["Weak model", "Search & Ranking", "16.7 p25"]
+    assert "of 3 you can see" in squeeze(filtered)
+
+
+def test_percentiles_round_half_to_even_as_before(client_for, bob, team1, published):
+    # Eight scored projects, all different: the lowest sits at 100 × 0.5 / 8 = 6.25 -> 6, the
+    # fourth at 100 × 3.5 / 8 = 43.75 -> 44; ties share the middle of their run.
+    levels = [0, 1, 1, 2, 2, 2, 2, 2]
+    for n, level in enumerate(levels):
+        project = factories.make_project(team1, f"Model {n}")
+        factories.make_result(project, published, bob, {"data-a": level})
+
+    rows = portfolio_rows(client_for(bob).get(URL, {"bank": "tiny", "sort": "name"}).text)
+
+    # overall 0, 16.7, 33.3: below + at/2 of 8 -> 0.5, 2, 5.5 -> 6.25, 25, 68.75
+    assert [row[2] for row in rows] == [
+        "0.0 p6", "16.7 p25", "16.7 p25", *["33.3 p69"] * 5,
+    ]  # fmt: skip
+
+
+def test_a_query_string_of_another_team_never_shows_its_projects(client_for, bob, small_portfolio):
+    other = small_portfolio["other"]
+    client = client_for(bob)
+
+    for params in ({"team": "risk-models"}, {"compare": [other.slug]}, {"search": other.name}):
+        response = client.get(URL, {"bank": "tiny", **params})
+        shown = [row[0] for row in portfolio_rows(response.text) if row]
+        assert "Other team model" not in shown, params
+        assert response.status_code in (200, 400), params
+        assert "Compared projects" not in response.text, params
+
+    export = client.get(reverse("assessment:portfolio_export", args=["csv"]), {"bank": "tiny"})
+    assert "Other team model" not in export.getvalue().decode()
+
+
+def test_a_large_export_streams_every_row_in_chunks(client_for, bob, team1, published):
+    Project.objects.bulk_create(
+        Project(team=team1, name=f"Model {n:04d}", slug=f"model-{n}") for n in range(1200)
+    )
+
+    response = client_for(bob).get(
+        reverse("assessment:portfolio_export", args=["csv"]), {"bank": "tiny", "sort": "name"}
+    )
+
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    assert len(rows) == 1 + 1200
+    assert [row[1] for row in rows[1:]] == [f"Model {n:04d}" for n in range(1200)]

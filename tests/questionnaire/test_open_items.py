@@ -199,9 +199,11 @@ def test_confirming_a_question_runs_a_fixed_number_of_queries(
     # the assessment locked for update, with version, project and team: still open?
     # is any of the answers' assessments submitted (the answers' guard on update)
     # the carried answers' update
+    # the question's answers as counts, its settlement, its team answer (upsert)
     # release savepoint
-    # questions ⟕ answers ⟕ settlements (the status and progress to show)
-    with django_assert_num_queries(10):
+    # the question ⟕ its answers ⟕ its settlement (the status to show)
+    # progress: the questions ⟕ their team answers, counted per category
+    with django_assert_num_queries(14):
         response = client.post(
             reverse("assessment:confirm_carried", args=[carried_over.pk]),
             {"question": "data-a"},

@@ -131,6 +131,23 @@ def test_the_team_panel_shows_everyones_answers_and_the_comments(client, alice, 
     assert "How is data-a handled?" in full and 'id="comments-data-a"' in full
 
 
+def test_why_a_question_matters_loads_when_its_panel_opens(client_for, alice, assessment):
+    client = client_for(alice)
+    url = reverse("assessment:question_why", args=[assessment.pk, "data-a"])
+
+    page = client.get(assessment.get_absolute_url()).text
+    panel = client.get(url, headers=HTMX).text
+    full = client.get(url).text
+
+    assert "Because it matters." not in page  # the card carries a link, not the text
+    assert f'hx-get="{url}" hx-trigger="toggle once"' in page
+    assert f'<a href="{url}">' in page  # without JavaScript, a page of its own
+    assert squeeze(panel) == (
+        '<p>Because it matters.</p> <ul class="references"><li>Sculley et al. 2015, §5</li></ul>'
+    )
+    assert "How is data-a handled?" in full and "Because it matters." in full
+
+
 def test_the_page_is_the_same_size_and_cost_for_2_and_30_respondents(
     client, alice, team1, project1, published, django_assert_num_queries
 ):

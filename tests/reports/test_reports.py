@@ -5,9 +5,9 @@ import hashlib
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
-from django_tasks import default_task_backend
 from pypdf import PdfReader
 
 from assessment import access, services
@@ -30,21 +30,12 @@ def test_the_report_holds_the_project_categories_questions_and_hash(
 ):
     client = client_for(alice)
     url = reverse("assessment:assessment_report", args=[submitted.pk])
+    client.get(url)  # queued and, on the tests' immediate queue, rendered and stored at once
 
     # session
     # user
-    # the assessment ⋈ project, team, version, bank, where the user may see the project
-    # its result ⋈ version, bank
-    # the result's categories
-    # the result's questions
-    # the result's answer snapshots (notes and evidence as submitted)
-    # the project's previous result on the same bank (none)
-    # earlier tracked actions of the project ⋈ owner, source
-    # the bank version's questions ⋈ category (the plan)
-    # their remediation steps
-    # the project's question results up to this assessment
-    # the version's level labels
-    with django_assert_num_queries(13):
+    # the result ⋈ assessment, project, its report job, where the user may see the project
+    with django_assert_num_queries(3):
         response = client.get(url)
     pdf = response.getvalue()
     exported = client.get(
@@ -163,13 +154,6 @@ def queued(monkeypatch):
     monkeypatch.setattr(report_views, "SYNC_REPORT_LIMIT", 0)
 
 
-@pytest.fixture
-def dummy_tasks(settings):
-    """Enqueued tasks are kept, not run: the view's own work is measured."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    return default_task_backend
-
-
 def test_a_large_portfolio_report_offers_a_background_job(
     client_for, bob, small_portfolio, queued, django_assert_num_queries
 ):
@@ -216,22 +200,25 @@ def test_the_worker_renders_the_job_and_its_owner_downloads_it(
 
     # session
     # user
-    # the job, without its PDF, if the user asked for it
+    # the job, if the user asked for it
     with django_assert_num_queries(3):
         status = client.get(status_url)
     # session
     # user
-    # the job, without its PDF, if the user asked for it
-    # the PDF
-    with django_assert_num_queries(4):
+    # the job, if the user asked for it (the PDF comes from the storage)
+    with django_assert_num_queries(3):
         download = client.get(download_url)
 
     assert (job.status, job.progress, job.message) == ("done", 100, "Ready")
+    assert job.file.name == f"reports/portfolio/{job.pk}.pdf"
+    assert default_storage.exists(job.file.name)
+    content = download.getvalue()  # streamed: read once
+    assert content == default_storage.open(job.file.name).read()
     assert "<html" in status.text
     assert f'<a class="button primary" href="{download_url}">Download the PDF</a>' in status.text
     assert 'hx-trigger="every 1s"' not in status.text  # finished: the page stops polling
     assert download["Content-Disposition"] == f'attachment; filename="{job.filename}"'
-    text = pdf_text(download.getvalue())
+    text = pdf_text(content)
     assert "Weak model Search & Ranking 16.7" in text
     assert client_for(alice).get(status_url).status_code == 404
     assert client_for(alice).get(download_url).status_code == 404
@@ -247,7 +234,7 @@ def test_a_running_job_polls_its_status_partial(client_for, bob, django_assert_n
 
     # session
     # user
-    # the job, without its PDF, if the user asked for it
+    # the job, if the user asked for it
     with django_assert_num_queries(3):
         response = client.get(url, headers=HTMX)
 
@@ -272,7 +259,7 @@ def test_a_failed_job_says_so_instead_of_spinning(
     client.post(reverse("assessment:start_portfolio_report") + "?bank=tiny")
 
     job = ReportJob.objects.get()
-    assert (job.status, job.message, job.pdf) == ("failed", "Failed: RuntimeError", None)
+    assert (job.status, job.message, job.file.name) == ("failed", "Failed: RuntimeError", "")
     page = client.get(reverse("assessment:report_job", args=[job.pk]))
     assert "The report could not be rendered." in page.text
     assert 'hx-trigger="every 1s"' not in page.text
