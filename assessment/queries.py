@@ -1,7 +1,7 @@
 """Reads shared by the answer services and the pages: the team's answers and their consensus."""
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -300,10 +300,6 @@ def team_progress(assessment: Assessment) -> TeamProgress:
         )
         for row in rows
     ]
-    overall = consensus.Progress(
-        *(sum(getattr(p, name) for _k, _n, p in nav_items) for name in PROGRESS_FIELDS)
-    )
+    per_category = [astuple(progress) for _key, _name, progress in nav_items] or [(0,) * 5]
+    overall = consensus.Progress(*(sum(column) for column in zip(*per_category, strict=True)))
     return TeamProgress(overall, nav_items)
-
-
-PROGRESS_FIELDS = ("total", "answered", "not_applicable", "discuss", "to_confirm")

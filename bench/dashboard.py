@@ -48,6 +48,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
+    from assessment import access
     from assessment.dashboard import queries as portfolio
     from assessment.models import Assessment
     from projects import demo
@@ -86,7 +87,7 @@ def main() -> None:
             if response.status_code != 200:
                 raise SystemExit(f"GET {path} as {username}: HTTP {response.status_code}")
             # Rows listed (over all pages) of the projects the user sees, built as the view does.
-            teams = portfolio.managed_teams(users[username])
+            teams = access.managed_teams(users[username])
             stale_days = {"stale_days": settings.STALE_AFTER_DAYS}
             data = portfolio.build(teams, portfolio.Filters(**{**stale_days, **filters}))
             matched, visible = len(data.rows), data.visible

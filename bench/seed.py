@@ -29,6 +29,7 @@ from assessment.models import (
     QuestionResult,
     ReportJob,
 )
+from assessment.services import submission
 from banks import files
 from banks import services as bank_services
 from banks.models import BankVersion, Category, Question
@@ -216,18 +217,10 @@ def portfolio(
         chosen = [profiles[rng.randrange(PROFILES)] for _ in assessments]
         results = AssessmentResult.objects.bulk_create(
             AssessmentResult(
+                **submission.result_fields(card),
                 assessment=a,
                 version=version,
-                method=card.method,
-                overall=card.overall,
-                level=card.level,
-                level_name=card.level_name,
-                level_meaning=card.level_meaning,
-                counted=card.counted,
-                total=card.total,
-                unanswered=card.unanswered,
                 respondents=3,
-                category_weight_sum=card.category_weight_sum,
                 project_name=p.name,
                 team_name=owner.name,
                 title=a.title,
@@ -235,23 +228,9 @@ def portfolio(
             for a, p, (card, _values) in zip(assessments, projects, chosen, strict=True)
         )
         CategoryResult.objects.bulk_create(
-            CategoryResult(
-                result=r,
-                key=c.key,
-                name=c.name,
-                order=i,
-                weight=c.weight,
-                score=c.score,
-                points=c.points,
-                level=c.level,
-                level_name=c.level_name,
-                counted=c.counted,
-                total=c.total,
-                weighted_sum=c.weighted_sum,
-                weight_sum=c.weight_sum,
-            )
+            row
             for r, (card, _values) in zip(results, chosen, strict=True)
-            for i, c in enumerate(card.categories)
+            for row in submission.category_results(r, card)
         )
         QuestionResult.objects.bulk_create(
             (

@@ -242,8 +242,9 @@ def start_assessment(
         _store_team_answers(
             assessment,
             {
-                answer.question_id: consensus.consensus_of(
-                    [consensus.Response("", answer.level_value, answer.not_applicable, True)], scale
+                answer.question_id: consensus.consensus_of_counts(
+                    [consensus.Counted(answer.level_value, answer.not_applicable, carried=True)],
+                    scale,
                 )
                 for answer in carried
             },

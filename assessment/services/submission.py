@@ -78,6 +78,43 @@ def _store_integrity_hash(result: AssessmentResult) -> None:
     result.save(update_fields=["integrity_sha256"])
 
 
+def result_fields(card: scoring.ScoreCard) -> dict:
+    """The fields of a stored result that come from its score card."""
+    return {
+        "method": card.method,
+        "overall": card.overall,
+        "level": card.level,
+        "level_name": card.level_name,
+        "level_meaning": card.level_meaning,
+        "counted": card.counted,
+        "total": card.total,
+        "unanswered": card.unanswered,
+        "category_weight_sum": card.category_weight_sum,
+    }
+
+
+def category_results(result: AssessmentResult, card: scoring.ScoreCard) -> list[CategoryResult]:
+    """The stored rows of a result's categories, in the card's order."""
+    return [
+        CategoryResult(
+            result=result,
+            key=c.key,
+            name=c.name,
+            order=i,
+            weight=c.weight,
+            score=c.score,
+            points=c.points,
+            level=c.level,
+            level_name=c.level_name,
+            counted=c.counted,
+            total=c.total,
+            weighted_sum=c.weighted_sum,
+            weight_sum=c.weight_sum,
+        )
+        for i, c in enumerate(card.categories)
+    ]
+
+
 def _store_result(
     assessment: Assessment,
     answers: "queries.TeamAnswers",
@@ -107,40 +144,15 @@ def _store_result(
     )
     respondents = {r.respondent for rs in answers.responses.values() for r in rs if r.is_answered}
     result = AssessmentResult.objects.create(
+        **result_fields(card),
         assessment=assessment,
         version=version,
-        method=card.method,
-        overall=card.overall,
-        level=card.level,
-        level_name=card.level_name,
-        level_meaning=card.level_meaning,
-        counted=card.counted,
-        total=card.total,
-        unanswered=card.unanswered,
         respondents=len(respondents),
-        category_weight_sum=card.category_weight_sum,
         project_name=assessment.project.name,
         team_name=assessment.project.team.name,
         title=assessment.title,
     )
-    CategoryResult.objects.bulk_create(
-        CategoryResult(
-            result=result,
-            key=c.key,
-            name=c.name,
-            order=i,
-            weight=c.weight,
-            score=c.score,
-            points=c.points,
-            level=c.level,
-            level_name=c.level_name,
-            counted=c.counted,
-            total=c.total,
-            weighted_sum=c.weighted_sum,
-            weight_sum=c.weight_sum,
-        )
-        for i, c in enumerate(card.categories)
-    )
+    CategoryResult.objects.bulk_create(category_results(result, card))
     QuestionResult.objects.bulk_create(
         QuestionResult(
             result=result,
