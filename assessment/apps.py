@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = "Assessments"
+
+    def ready(self) -> None:
+        from assessment.services import portfolio
+
+        portfolio.connect()

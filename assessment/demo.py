@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment import access, services
-from assessment.models import Answer, Assessment, TrackedAction
+from assessment.models import Answer, Assessment, LatestResult, TrackedAction
 from assessment.results import queries as results
 from banks import queries as bank_queries
 from projects.models import Project, Team
@@ -107,10 +107,17 @@ def seed_history(
                 )
         Answer.objects.bulk_create(answers)
         services.submit_assessment(assessment=assessment, by=respondents[0], allow_open_items=True)
-        Assessment.objects.filter(pk=assessment.pk).update(
-            created=when - timedelta(days=7), submitted_at=when
-        )
+        backdate_submit(assessment, when)
     return assessments
+
+
+def backdate_submit(assessment: Assessment, when) -> None:
+    """As if the assessment had been started a week before `when` and submitted at `when`, its
+    portfolio row included."""
+    Assessment.objects.filter(pk=assessment.pk).update(
+        created=when - timedelta(days=7), submitted_at=when
+    )
+    LatestResult.objects.filter(assessment=assessment).update(submitted_at=when)
 
 
 def seed_tracked_actions(project: Project) -> int:

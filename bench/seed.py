@@ -29,6 +29,7 @@ from assessment.models import (
     QuestionResult,
     ReportJob,
 )
+from assessment.services import portfolio as portfolio_rows
 from assessment.services import submission
 from banks import files
 from banks import services as bank_services
@@ -227,12 +228,12 @@ def portfolio(
             )
             for a, p, (card, _values) in zip(assessments, projects, chosen, strict=True)
         )
-        CategoryResult.objects.bulk_create(
+        categories = CategoryResult.objects.bulk_create(
             row
             for r, (card, _values) in zip(results, chosen, strict=True)
             for row in submission.category_results(r, card)
         )
-        QuestionResult.objects.bulk_create(
+        questions = QuestionResult.objects.bulk_create(
             (
                 QuestionResult(
                     result=r,
@@ -247,6 +248,18 @@ def portfolio(
                 for i, (q, value) in enumerate(values)
             ),
             batch_size=2000,
+        )
+        # Each project's only result is its latest: the dashboard's rows, as a submit keeps them.
+        per_category, per_question = len(categories) // len(results), len(questions) // len(results)
+        portfolio_rows.record_new_latest(
+            [
+                portfolio_rows.latest_for(
+                    r,
+                    categories[i * per_category : (i + 1) * per_category],
+                    questions[i * per_question : (i + 1) * per_question],
+                )
+                for i, r in enumerate(results)
+            ]
         )
 
 

@@ -71,3 +71,10 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:project_detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        project = super().from_db(db, field_names, values)
+        # The team it was read with: what other apps keep per team can tell a move from an edit.
+        project.loaded_team_id = project.__dict__.get("team_id")
+        return project

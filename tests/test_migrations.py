@@ -125,3 +125,75 @@ def test_results_submitted_before_the_snapshots_get_one_and_keep_their_export():
         "In DVC.",
         "https://dvc.example",
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_portfolio_rows_start_from_each_projects_newest_result():
+    old = migrate([("assessment", "0010_team_answers")])
+    bank = old.get_model("banks", "QuestionBank").objects.create(name="B", slug="b")
+    version = old.get_model("banks", "BankVersion").objects.create(
+        bank=bank, number=1, status="draft", scale=[0, 1, 2]
+    )
+    team = old.get_model("projects", "Team").objects.create(name="T", slug="t")
+    project = old.get_model("projects", "Project").objects.create(team=team, name="P", slug="p")
+    results = []
+    for month, (score, value) in enumerate([(90, 2), (40, 1)], start=5):
+        assessment = old.get_model("assessment", "Assessment").objects.create(
+            project=project,
+            version=version,
+            title=f"Month {month}",
+            status="submitted",
+            submitted_at=datetime(2026, month, 1, tzinfo=UTC),
+        )
+        result = old.get_model("assessment", "AssessmentResult").objects.create(
+            assessment=assessment,
+            version=version,
+            method="maturity",
+            overall=score,
+            counted=2,
+            total=2,
+            respondents=1,
+        )
+        old.get_model("assessment", "CategoryResult").objects.create(
+            result=result,
+            key="data",
+            name="Data",
+            order=0,
+            weight=1,
+            score=score,
+            counted=2,
+            total=2,
+        )
+        for order, (key, na) in enumerate([("data-a", False), ("data-b", True)]):
+            old.get_model("assessment", "QuestionResult").objects.create(
+                result=result,
+                question_key=key,
+                category_key="data",
+                order=order,
+                text=key,
+                weight=1,
+                value=None if na else value,
+                not_applicable=na,
+            )
+        results.append(result)
+
+    new = migrate(latest_targets())
+
+    latest = new.get_model("assessment", "LatestResult").objects.get()
+    assert (latest.project_id, latest.bank_id, latest.team_id, latest.result_id) == (
+        project.pk,
+        bank.pk,
+        team.pk,
+        results[1].pk,
+    )
+    assert latest.submitted_at == datetime(2026, 6, 1, tzinfo=UTC) and latest.overall == 40
+    # data-a at 1 is a gap; data-b is N/A, which is none.
+    assert (latest.scores, latest.gaps) == ({"data": "40.0"}, ["data-a"])
+    counts = new.get_model("assessment", "TeamScoreCount").objects.values_list(
+        "team_id", "column", "score", "projects"
+    )
+    assert sorted(counts) == [(team.pk, "", 40, 1), (team.pk, "data", 40, 1)]
+    gaps = new.get_model("assessment", "TeamGapCount").objects.values_list(
+        "question_key", "projects"
+    )
+    assert list(gaps) == [("data-a", 1)]

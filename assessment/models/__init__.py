@@ -14,7 +14,10 @@ from assessment.models.results import (
     AnswerSnapshot,
     AssessmentResult,
     CategoryResult,
+    LatestResult,
     QuestionResult,
+    TeamGapCount,
+    TeamScoreCount,
     TrackedAction,
 )
 
@@ -23,7 +26,10 @@ __all__ = [
     "ReportJob",
     "AssessmentResult",
     "CategoryResult",
+    "LatestResult",
     "QuestionResult",
+    "TeamGapCount",
+    "TeamScoreCount",
     "TrackedAction",
     "Answer",
     "AnswerChange",

@@ -1,12 +1,14 @@
 """Scores stored when an assessment is submitted, so later bank or formula changes never alter them."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models.answers import Answer, Assessment
-from banks.models import BankVersion
-from projects.models import Project
+from banks.models import BankVersion, QuestionBank
+from projects.models import Project, Team
 
 
 class AssessmentResult(models.Model):
@@ -136,6 +138,90 @@ class AnswerSnapshot(models.Model):
     @property
     def na_reason_label(self) -> str:
         return dict(Answer.NotApplicableReason.choices).get(self.na_reason, self.na_reason)
+
+
+class LatestResult(models.Model):
+    """A project's latest submitted result on one bank, rewritten at each submit: the portfolio's
+    rows are one join away, instead of each project's history being searched on every page. It
+    carries what the team's counts (`TeamScoreCount`, `TeamGapCount`) were given for it, so they
+    can be taken back when it gives way, whatever happens to the result's own rows."""
+
+    AT_OR_BELOW = Decimal(1)  # a question answered at this level or below is a gap
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="latest_results")
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")  # counted under
+    result = models.OneToOneField(AssessmentResult, on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    submitted_at = models.DateTimeField()
+    overall = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    # {category key: score as a string, or null}, and the keys of the questions that are gaps.
+    scores = models.JSONField(default=dict)
+    gaps = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "bank"], name="latestresult_unique")
+        ]
+        # The dashboard's counts of assessed and stale projects, from the index alone.
+        indexes = [models.Index(fields=["bank", "team", "submitted_at"], name="latest_by_team")]
+
+    def __str__(self) -> str:
+        return f"Latest of {self.project_id} on {self.bank_id}: {self.overall}"
+
+    @classmethod
+    def is_gap(cls, question: QuestionResult) -> bool:
+        if question.not_applicable:
+            return False
+        return question.value is None or question.value <= cls.AT_OR_BELOW
+
+    @property
+    def columns(self) -> dict[str, Decimal]:
+        """The scores counted for this result: "" for the overall, then each category's."""
+        scores = {"": self.overall, **self.scores}
+        return {key: Decimal(score) for key, score in scores.items() if score is not None}
+
+
+class TeamScoreCount(models.Model):
+    """How many of a team's projects have this score in one column ("" for the overall) of
+    their latest result on a bank: percentiles and level counts add these up over the teams a
+    user sees, a few rows per distinct score whatever the number of projects."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="+")
+    column = models.CharField(max_length=60, blank=True)
+    score = models.DecimalField(max_digits=6, decimal_places=1)
+    projects = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "bank", "column", "score"], name="teamscorecount_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.column or 'overall'} {self.score}: {self.projects}"
+
+
+class TeamGapCount(models.Model):
+    """How many of a team's projects answer a question at level 1 or below (or not at all) in
+    their latest result on a bank: the portfolio's common gaps."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="+")
+    question_key = models.SlugField(max_length=80)
+    projects = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "bank", "question_key"], name="teamgapcount_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_key}: {self.projects}"
 
 
 class TrackedAction(models.Model):

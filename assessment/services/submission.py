@@ -14,6 +14,7 @@ from assessment.models import (
     CategoryResult,
     QuestionResult,
 )
+from assessment.services import portfolio
 from assessment.services.answers import lock_open
 from banks.models import Category, Question
 from banks.queries import scale_of
@@ -152,8 +153,8 @@ def _store_result(
         team_name=assessment.project.team.name,
         title=assessment.title,
     )
-    CategoryResult.objects.bulk_create(category_results(result, card))
-    QuestionResult.objects.bulk_create(
+    category_rows = CategoryResult.objects.bulk_create(category_results(result, card))
+    question_rows = QuestionResult.objects.bulk_create(
         QuestionResult(
             result=result,
             question_key=q.key,
@@ -171,6 +172,7 @@ def _store_result(
         )
         for i, q in enumerate(questions)
     )
+    portfolio.record_latest(portfolio.latest_for(result, category_rows, question_rows))
     return result
 
 

@@ -23,9 +23,9 @@ def test_manager_reads_the_portfolio_sorts_filters_and_compares(page, bob, small
     assert "sort=-overall" in page.url, page.url  # bookmarkable
     assert "bank=tiny" in page.url, page.url
 
-    page.get_by_label("Compare Strong model").check()
+    page.get_by_role("checkbox", name="Compare Strong model").check()
     expect(page.get_by_text("Compared projects")).to_be_visible()
-    page.get_by_label("Compare Weak model").check()
+    page.get_by_role("checkbox", name="Compare Weak model").check()
     compared = page.locator(".chart-card").filter(has_text="Compared projects")
     expect(compared.get_by_role("row")).to_have_count(3)
     expect(compared.locator("tbody th")).to_have_count(2)
@@ -45,6 +45,23 @@ def test_manager_reads_the_portfolio_sorts_filters_and_compares(page, bob, small
     page.get_by_label("Staleness").select_option("never")
     expect(rows).to_have_text(["Unassessed model"])
     assert chart_errors(page) == []
+
+
+def test_manager_searches_the_portfolio_by_name_as_they_type(page, bob, small_portfolio):
+    log_in(page, "bob")
+    page.goto("/dashboard/?bank=tiny&sort=-overall")
+    rows = page.locator(".portfolio-table tbody th")
+    expect(rows).to_have_text(["Strong model", "Weak model", "Unassessed model"])
+
+    page.get_by_label("Project name").press_sequentially("MODEL")
+    expect(rows).to_have_text(["Strong model", "Weak model", "Unassessed model"])  # any case
+    page.get_by_label("Project name").fill("wea")
+    expect(rows).to_have_text(["Weak model"])  # no button: the table follows the typing
+    assert "search=wea" in page.url and "sort=-overall" in page.url, page.url  # sort kept
+
+    page.get_by_label("Project name").fill("nothing like it")
+    expect(rows).to_have_count(0)
+    expect(page.get_by_text("No project matches")).to_be_visible()
 
 
 def test_dashboard_without_javascript(new_page, bob, small_portfolio):

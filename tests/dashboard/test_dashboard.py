@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment import exports
-from assessment.models import Assessment
+from assessment.demo import backdate_submit
 from projects.models import Project
 from tests import factories
 from tests.pages import HTMX, squeeze, table_headed
@@ -24,14 +24,17 @@ URL = "/dashboard/"
 # the banks (filter choices)
 # the category keys (sortable columns)
 # the bank's categories (the table's columns)
-# the counts: visible, assessed, kept by the filters, stale, never assessed
-# the page: positions and percentile counts (windows over every visible project), 50 kept
+# the visible projects (a count on the team index)
+# the assessed and stale ones (a count on the latest results' index)
+#   (with a filter, these two are one count over the join, and the level distribution of the
+#   kept projects one more query: the same number)
+# the score histograms added up from the teams' counts (percentiles; the level distribution)
+# the page: the ids of 50 kept projects in order
 # those 50 projects with their latest results' scores
-# the level distribution of the kept projects' latest category scores
 # the overall scores over time of the first rows
-# the questions most projects answer at level 1 or below
-# the bank's advice for those questions
-DASHBOARD_QUERIES = 13
+# the questions most projects answer at level 1 or below, from the teams' counts
+# the newest wording of those questions and the bank's advice for them
+DASHBOARD_QUERIES = 14
 
 
 def portfolio_rows(html: str) -> list[list[str]]:
@@ -123,6 +126,15 @@ def test_query_count_is_the_same_for_any_portfolio_size(
     gap = f"{at_most_one} of {len(assessed)} projects</strong> are at level 1 or below on:"
     assert f"{gap} How is data-a handled?" in text
 
+    # A filter: the counts over the join and the kept projects' levels, as many queries.
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        fresh = client.get(URL, {"bank": "tiny", "sort": "name", "staleness": "fresh"})
+
+    assert [row[0] for row in portfolio_rows(fresh.text)] == [p.name for p in assessed][:50]
+    assert table_headed(fresh.text, "Category", "Ad hoc") == table_headed(
+        response.text, "Category", "Ad hoc"
+    )
+
 
 def test_every_number_equals_the_project_results_page(client_for, bob, small_portfolio):
     client = client_for(bob)
@@ -155,7 +167,7 @@ def test_sorting_and_filtering(client_for, bob, small_portfolio):
 
 def test_stale_projects_are_flagged(client_for, bob, small_portfolio):
     strong = small_portfolio["strong"].assessments.get()
-    Assessment.objects.filter(pk=strong.pk).update(submitted_at=timezone.now() - timedelta(days=10))
+    backdate_submit(strong, timezone.now() - timedelta(days=10))
     client = client_for(bob)
 
     everything = client.get(URL, {"bank": "tiny", "stale_days": "5"}).text
@@ -234,10 +246,11 @@ def test_member_gets_their_own_projects_summary_not_the_dashboard(
     # the user's teams
     # the banks their projects have results on, most recently used first
     # that bank's categories
-    # the counts
-    # every row's position and percentile counts (windows over their projects)
-    # those projects with their latest result and category scores on that bank
-    with django_assert_num_queries(9):
+    # the count of their projects
+    # the count of those assessed and stale
+    # the score histograms of their teams (percentiles)
+    # every project in order with its latest result and category scores on that bank
+    with django_assert_num_queries(10):
         response = client.get(URL)
 
     latest = default_bank_results
@@ -270,10 +283,10 @@ def test_portfolio_json_carries_the_dashboard_numbers(
     # the banks (filter choices)
     # the category keys (sortable columns)
     # the bank's categories
-    # the count of kept projects
-    # the rows' positions and percentile counts, fetched in chunks as the body streams
-    # per chunk of 500, those projects with their latest results' scores
-    with django_assert_num_queries(9):
+    # the score histograms of every visible project (percentiles)
+    # the kept projects in order with their latest results' scores, fetched in chunks of 500
+    # as the body streams
+    with django_assert_num_queries(8):
         response = client.get(
             reverse("assessment:portfolio_export", args=["json"]), {"bank": "tiny"}
         )
