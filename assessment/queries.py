@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import astuple, dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -10,17 +10,14 @@ from django.db.models import (
     Count,
     F,
     FilteredRelation,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.utils import timezone
 
 from assessment import consensus
-from assessment.models import Answer, AnswerChange, Assessment, Settlement
+from assessment.models import Answer, Assessment, Settlement
 from banks.models import Question
 from banks.queries import scale_of
 
@@ -154,7 +151,6 @@ class QuestionAnswers:
     others: list[consensus.Counted]
     mine: MyAnswer | None
     settled: consensus.Settled | None
-    sitting_change_id: int | None
 
     def team(self, scale: list[Decimal], mine: consensus.Counted | None) -> consensus.Consensus:
         """The team's answer with the respondent's answer being `mine`."""
@@ -163,10 +159,6 @@ class QuestionAnswers:
 
     def tally(self, mine: consensus.Counted | None) -> list[consensus.Count]:
         return consensus.tally_of_counts([*self.others, mine] if mine is not None else self.others)
-
-
-# Notes autosave while the respondent types: edits this close to the last one are one change.
-SITTING = timedelta(minutes=10)
 
 
 def question_answers(
@@ -180,14 +172,6 @@ def question_answers(
     questions = Question.objects.filter(version_id=assessment.version_id)
     questions = questions.filter(key=key) if key else questions.filter(pk=pk)
     mine = Q(answer__respondent_id=respondent_id)
-    sitting = AnswerChange.objects.filter(
-        assessment_id=assessment.pk,
-        question_id=OuterRef("id"),
-        respondent_id=respondent_id,
-        from_value=F("to_value"),
-        notes_changed=True,
-        changed_at__gte=timezone.now() - SITTING,
-    ).order_by("-changed_at", "-pk")
     rows = (
         questions.annotate(
             answer=FilteredRelation("answers", condition=Q(answers__assessment=assessment)),
@@ -198,7 +182,6 @@ def question_answers(
             my_notes=Case(When(mine, then=F("answer__notes"))),
             my_links=Case(When(mine, then=F("answer__links"))),
             my_confirmed_at=Case(When(mine, then=F("answer__confirmed_at"))),
-            sitting_change_id=Subquery(sitting.values("pk")[:1]),
         )
         .values_list(
             "id",
@@ -216,20 +199,18 @@ def question_answers(
             "my_notes",
             "my_links",
             "my_confirmed_at",
-            "sitting_change_id",
         )
         .annotate(n=Count("answer__id"))
         .order_by()
     )
     found = None
-    for (qid, key_, category_key, category_name, allow_na, sid, s_value, s_na, value, na, carried, is_mine, notes, links, confirmed_at, sitting_id, n) in rows:  # fmt: skip
+    for (qid, key_, category_key, category_name, allow_na, sid, s_value, s_na, value, na, carried, is_mine, notes, links, confirmed_at, n) in rows:  # fmt: skip
         if found is None:
             found = QuestionAnswers(
                 question=QuestionInfo(qid, key_, category_key, category_name, allow_na),
                 others=[],
                 mine=None,
                 settled=consensus.Settled(s_value, bool(s_na)) if sid is not None else None,
-                sitting_change_id=sitting_id,
             )
         if is_mine:
             mine_row = MyAnswer(value, bool(na), bool(carried), notes, links, confirmed_at)
@@ -244,6 +225,7 @@ class AnswerStatus:
     """What the status region beside a question shows after a write to it."""
 
     question_key: str
+    category_key: str  # the page showing the question, for the navigation sent with the status
     team: consensus.Consensus
     tally: list[consensus.Count]
     confirmed_at: datetime | None  # the respondent's answer was last confirmed then
@@ -258,6 +240,7 @@ def answer_status(assessment: Assessment, *, key: str, respondent_id: int) -> An
     mine = current.mine.counted if current.mine else None
     return AnswerStatus(
         question_key=key,
+        category_key=current.question.category_key,
         team=current.team(scale_of(assessment.version), mine),
         tally=current.tally(mine),
         confirmed_at=current.mine.confirmed_at if current.mine else None,

@@ -54,11 +54,6 @@ urlpatterns = [
         name="question_team",
     ),
     path(
-        "assessments/<int:pk>/questions/<slug:key>/why/",
-        questionnaire.question_why,
-        name="question_why",
-    ),
-    path(
         "assessments/<int:pk>/questions/<slug:key>/history/",
         questionnaire.question_history,
         name="question_history",

@@ -56,3 +56,25 @@ def table_headed(html: str, *header: str) -> list[list[str]]:
     ]  # fmt: skip
     assert len(found) == 1, f"{len(found)} tables headed {header}"
     return found[0]
+
+
+class _Choices(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.question: str | None = None
+        self.checked: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attributes = dict(attrs)
+        if tag == "article" and attributes.get("id", "").startswith("question-"):
+            self.question = attributes["id"].removeprefix("question-")
+            self.checked[self.question] = []
+        elif tag == "input" and attributes.get("type") == "radio" and "checked" in attributes:
+            self.checked[self.question].append(attributes["value"])
+
+
+def checked_choices(html: str) -> dict[str, list[str]]:
+    """Each question card on the page (by key) with the values of its ticked choices."""
+    parser = _Choices()
+    parser.feed(html)
+    return parser.checked

@@ -101,6 +101,10 @@ class Assessment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("assessment:questionnaire", args=[self.pk])
 
+    def question_url(self, key: str) -> str:
+        """The questionnaire's page that shows question `key` (one category a page), at it."""
+        return f"{self.get_absolute_url()}?question={key}#question-{key}"
+
     @property
     def lock_held(self) -> bool:
         """Whether this instance came from `lock_open` in the transaction still running: its row
@@ -228,7 +232,15 @@ class AnswerChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
-        indexes = [models.Index(fields=["assessment", "question"])]
+        indexes = [
+            # A question's history (its prefix), and a notes autosave's search for the
+            # respondent's last change in this sitting: a seek among that respondent's own rows,
+            # not a scan of everyone's changes to the question.
+            models.Index(
+                fields=["assessment", "question", "respondent", "changed_at"],
+                name="answer_change_by_respondent",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.respondent} {self.from_value or '∅'} → {self.to_value or '∅'}"

@@ -36,6 +36,13 @@ class CategoryRow:
     progress: consensus.Progress
 
 
+@dataclass(frozen=True)
+class ShownCategory:
+    current: CategoryRow
+    previous: CategoryRow | None
+    next: CategoryRow | None
+
+
 @dataclass
 class Questionnaire:
     assessment: Assessment
@@ -46,6 +53,30 @@ class Questionnaire:
     @property
     def nav_items(self) -> list[tuple[str, str, consensus.Progress]]:
         return [(c.category.key, c.category.name, c.progress) for c in self.categories]
+
+    def shown(self, *, category_key: str = "", question_key: str = "") -> "ShownCategory | None":
+        """The category one page shows, with its neighbours: the one asked for (by its key or
+        one of its questions'), else the first where the user has a question left, else the
+        first. A page per category keeps the page small however large the bank."""
+        if not self.categories:
+            return None
+        index = next(
+            (
+                i
+                for i, c in enumerate(self.categories)
+                if c.category.key == category_key
+                or any(row.question.key == question_key for row in c.questions)
+            ),
+            None,
+        )
+        if index is None:
+            left = (
+                i for i, c in enumerate(self.categories) if any(r.mine is None for r in c.questions)
+            )
+            index = next(left, 0)
+        before = self.categories[index - 1] if index > 0 else None
+        after = self.categories[index + 1] if index + 1 < len(self.categories) else None
+        return ShownCategory(self.categories[index], before, after)
 
     @property
     def to_discuss(self) -> list[QuestionRow]:

@@ -68,7 +68,7 @@ def _submitted_meanwhile(
 
 
 def _question_url(assessment: Assessment, key: str) -> str:
-    return f"{assessment.get_absolute_url()}#question-{key}"
+    return assessment.question_url(key)
 
 
 def _discuss_url(assessment: Assessment, key: str) -> str:
@@ -108,8 +108,13 @@ def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.get_assessment_for_user(request.user, pk)
     page = queries.questionnaire(assessment, request.user)
+    shown = page.shown(
+        category_key=request.GET.get("category", ""), question_key=request.GET.get("question", "")
+    )
     context = {
         "page": page,
+        "shown": shown,
+        "current_category": shown.current.category.key if shown else "",
         "assessment": assessment,
         "progress": page.progress,
         "nav_items": page.nav_items,
@@ -257,8 +262,9 @@ def confirm_carried(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"count": confirmed},
     )
-    anchor = f"#question-{key}" if key else f"#category-{category}"
-    return redirect(assessment.get_absolute_url() + anchor)
+    if key:
+        return redirect(assessment.question_url(key))
+    return redirect(f"{assessment.get_absolute_url()}?category={category}#category-{category}")
 
 
 def discuss(request: HttpRequest, pk: int) -> HttpResponse:
@@ -320,8 +326,8 @@ def _panel_or_page(request: HttpRequest, template: str, panel: str, context: dic
 
 
 def question_team(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    """Everyone's answer to one question and its comments: the card's team panel (htmx, when
-    opened), else a page of its own."""
+    """Why one question matters, everyone's answer to it and its comments: the card's panel
+    (htmx, when opened), else a page of its own."""
     assessment = access.get_assessment_for_user(request.user, pk)
     question = access.get_question_of_assessment(assessment, key)
     context = {
@@ -331,15 +337,6 @@ def question_team(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         "comments": queries.comments_on(assessment, question),
     }
     return _panel_or_page(request, "questionnaire/team_panel.html", "panel", context)
-
-
-def question_why(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    """Why a question matters and its references: the card's panel (htmx, when opened), else a
-    page of its own."""
-    assessment = access.get_assessment_for_user(request.user, pk)
-    question = access.get_question_of_assessment(assessment, key)
-    context = {"assessment": assessment, "question": question}
-    return _panel_or_page(request, "questionnaire/question_why.html", "why", context)
 
 
 def question_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:

@@ -1,10 +1,11 @@
 """Writes while an assessment is open: start it (with carry-over), answer, comment, settle."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F, Subquery
 from django.utils import timezone
 
 from assessment import consensus, queries
@@ -128,20 +129,18 @@ def _save(assessment, current, respondent, answer: AnswerInput, now: datetime) -
         unique_fields=["assessment", "question", "respondent"],
         update_fields=fields,
     )
-    if level_changed or evidence_changed:
-        if not level_changed and current.sitting_change_id:
-            # A notes-only edit joins the notes-only row of the same sitting, so typing does not
-            # leave a row per autosave.
-            AnswerChange.objects.filter(pk=current.sitting_change_id).update(changed_at=now)
-        else:
-            AnswerChange.objects.create(
-                assessment=assessment,
-                question_id=question_id,
-                respondent=respondent,
-                from_value=previous_choice,
-                to_value=new_choice if level_changed else previous_choice,
-                notes_changed=evidence_changed,
-            )
+    notes_only = evidence_changed and not level_changed
+    if level_changed or (
+        notes_only and not _extend_sitting(assessment, question_id, respondent, now)
+    ):
+        AnswerChange.objects.create(
+            assessment=assessment,
+            question_id=question_id,
+            respondent=respondent,
+            from_value=previous_choice,
+            to_value=new_choice if level_changed else previous_choice,
+            notes_changed=evidence_changed,
+        )
 
     before = previous.counted if previous else None
     if level_given:
@@ -156,11 +155,33 @@ def _save(assessment, current, respondent, answer: AnswerInput, now: datetime) -
         _store_team_answers(assessment, {question_id: team})
     status = queries.AnswerStatus(
         question_key=current.question.key,
+        category_key=current.question.category_key,
         team=team,
         tally=current.tally(after),
         confirmed_at=now if confirming else (previous.confirmed_at if previous else None),
     )
     return SavedAnswer(status, confirmed=confirming, team_changed=team_changed)
+
+
+# Notes autosave while the respondent types: edits this close to the last one are one change.
+SITTING = timedelta(minutes=10)
+
+
+def _extend_sitting(assessment, question_id: int, respondent, now: datetime) -> bool:
+    """A notes-only edit joins the respondent's notes-only history row of the same sitting, so
+    typing does not leave a row per autosave; False when there is no such row."""
+    sitting = AnswerChange.objects.filter(
+        assessment=assessment,
+        question_id=question_id,
+        respondent=respondent,
+        from_value=F("to_value"),
+        notes_changed=True,
+        changed_at__gte=now - SITTING,
+    ).order_by("-changed_at", "-pk")
+    return (
+        AnswerChange.objects.filter(pk=Subquery(sitting.values("pk")[:1])).update(changed_at=now)
+        == 1
+    )
 
 
 def _stored(team: consensus.Consensus) -> tuple:

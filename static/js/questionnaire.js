@@ -1,7 +1,40 @@
-// Questionnaire: autosave feedback. A failed save keeps the choice on screen and offers a retry.
+// Questionnaire: autosave and its feedback, panels that load when opened. The cards are written
+// for a browser without JavaScript, each URL once (the form's action, the panels' links); this
+// turns them into htmx elements before htmx reads the page, so 48 cards carry no repeated
+// attributes. A failed save keeps the choice on screen and offers a retry.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+
+  function set(element, attributes) {
+    Object.keys(attributes).forEach(function (name) {
+      element.setAttribute(name, attributes[name]);
+    });
+  }
+
+  // Every change saves; typing in the notes saves a moment after the last key. The form posts,
+  // never the textarea, so every save sends the whole answer.
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    set(form, {
+      "hx-post": form.getAttribute("action"),
+      "hx-trigger": "change, submit, keyup changed delay:1500ms from:find textarea",
+      "hx-target": "find .answer-status",
+      "hx-swap": "outerHTML",
+      "hx-sync": "this:queue last",
+    });
+  });
+  document.querySelectorAll("details[data-load]").forEach(function (panel) {
+    set(panel, {
+      "hx-get": panel.querySelector("a").getAttribute("href"),
+      "hx-trigger": "toggle once",
+      "hx-target": "find div",
+    });
+  });
+  if (window.htmx) {
+    // htmx reads the page once the document is parsed; should it have done so already, it
+    // reads these elements again now.
+    document.querySelectorAll("form[data-autosave], details[data-load]").forEach(htmx.process);
+  }
 
   var MESSAGES = {
     0: "Not saved: the server could not be reached. Your choice is still on screen.",

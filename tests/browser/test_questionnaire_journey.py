@@ -19,6 +19,11 @@ def question(page, key):
     return page.locator(f"#question-{key}")
 
 
+def choice(page, key, value):
+    """The radio button of one level (or "na") of a question card."""
+    return question(page, key).locator(f'input[name="choice"][value="{value}"]')
+
+
 def saved(page, key):
     return page.locator(f"#status-{key} .saved")
 
@@ -54,12 +59,10 @@ def test_answer_by_mouse_and_keyboard_reload_and_submit(page, alice, project1, p
         None,
     )
 
-    # Keyboard: tab into the next question's radio group, arrow to a level.
-    card.locator("#choice-data-b-na").focus()
-    for _ in range(20):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id").startswith("choice-code-a"):
-            break
+    # One category a page: on to the next; keyboard: arrow from a level to the next.
+    page.get_by_role("link", name="Code →").click()
+    page.wait_for_url("**/?category=code")
+    choice(page, "code-a", "0").focus()
     page.keyboard.press("ArrowDown")
     expect(saved(page, "code-a")).to_be_visible()
     expect(page.get_by_text("2 of 2 questions answered")).to_be_visible()
@@ -73,19 +76,20 @@ def test_answer_by_mouse_and_keyboard_reload_and_submit(page, alice, project1, p
     )
 
     page.reload()
-    assert question(page, "data-a").locator("#choice-data-a-2").is_checked()
-    assert question(page, "data-b").locator("#choice-data-b-na").is_checked()
-    expect(question(page, "data-b").get_by_label("Why does it not apply?")).to_have_value(
-        "other_team"
-    )
-    assert question(page, "code-a").locator("#choice-code-a-1").is_checked()
+    assert choice(page, "code-a", "1").is_checked()
     expect(question(page, "code-a").get_by_label("Notes")).to_have_value(
         "No tests yet; tracked in the backlog."
+    )
+    page.get_by_role("link", name="← Data").click()
+    assert choice(page, "data-a", "2").is_checked()
+    assert choice(page, "data-b", "na").is_checked()
+    expect(question(page, "data-b").get_by_label("Why does it not apply?")).to_have_value(
+        "other_team"
     )
     # The refused N/A save is the only error: the browser and htmx each log its 422.
     assert [problem for problem in page.console_problems if "422" not in problem] == []
 
-    page.get_by_role("link", name="Review and submit").click()
+    page.get_by_role("link", name="Review and submit").first.click()
     page.get_by_role("button", name="Submit the assessment").click()
     expect(page.get_by_text("Submitted. The answers are now read-only.")).to_be_visible()
     assert Assessment.objects.get().status == "submitted"
@@ -100,7 +104,7 @@ def test_not_applicable_without_a_reason_shows_an_error_and_keeps_the_choice(
 
     card.get_by_text("Not applicable").click()
     expect(card.get_by_text("Not saved: Say why it does not apply")).to_be_visible()
-    assert card.locator("#choice-data-a-na").is_checked()
+    assert choice(page, "data-a", "na").is_checked()
     card.get_by_label("Why does it not apply?").select_option("not_used")
 
     expect(saved(page, "data-a")).to_be_visible()
@@ -114,14 +118,17 @@ def test_the_same_journey_without_javascript(new_page, alice, project1, publishe
     start_assessment(page, project1)
 
     for key, level in [("data-a", 2), ("data-b", 1), ("code-a", 0)]:
-        card = question(page, key)
-        card.locator(f"#choice-{key}-{level}").check()
-        card.get_by_role("button", name="Save answer").click()
+        if key == "code-a":
+            page.get_by_role("link", name="Code →").click()
+        choice(page, key, level).check()
+        question(page, key).get_by_role("button", name="Save answer").click()
         expect(page.get_by_text("Answer saved.")).to_be_visible()
+        assert choice(page, key, level).is_checked()  # back on the question's own page
 
     expect(page.get_by_text("3 of 3 questions answered")).to_be_visible()
-    assert question(page, "data-b").locator("#choice-data-b-1").is_checked()
-    page.get_by_role("link", name="Review and submit").click()
+    page.get_by_role("link", name="← Data").click()
+    assert choice(page, "data-b", 1).is_checked()
+    page.get_by_role("link", name="Review and submit").first.click()
     page.get_by_role("button", name="Submit the assessment").click()
     expect(page.get_by_text("Submitted. The answers are now read-only.")).to_be_visible()
     levels = dict(Answer.objects.values_list("question__key", "level_value"))
@@ -140,10 +147,12 @@ def test_two_people_answer_together_settle_and_submit(new_page, alice, bob, proj
     question(bob_page, "data-a").get_by_text("What level 2 looks like.").click()
     expect(question(bob_page, "data-a").get_by_text("Discuss")).to_be_visible()
     for key in ("data-b", "code-a"):
+        if key == "code-a":
+            alice_page.get_by_role("link", name="Code →").click()
         question(alice_page, key).get_by_text("What level 1 looks like.").click()
         expect(saved(alice_page, key)).to_be_visible()
 
-    alice_page.reload()
+    alice_page.goto(Assessment.objects.get().question_url("data-a"))
     question(alice_page, "data-a").get_by_text("Team answers and comments").click()
     expect(question(alice_page, "data-a").get_by_role("cell", name="2 · L2")).to_be_visible()
 
@@ -177,7 +186,7 @@ def test_a_failed_save_is_shown_with_the_choice_kept_and_a_retry(page, alice, pr
     card.get_by_text("What level 1 looks like.").click()
 
     expect(card.get_by_text("Not saved: the server could not be reached")).to_be_visible()
-    assert card.locator("#choice-data-a-1").is_checked()
+    assert choice(page, "data-a", "1").is_checked()
     assert not Answer.objects.exists()
     page.unroute("**/questions/data-a/")
     card.get_by_role("button", name="Retry").click()

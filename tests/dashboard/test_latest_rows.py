@@ -2,11 +2,14 @@
 scores and gaps) always agree with the stored results, whatever was submitted, moved or deleted;
 and percentiles read from the counts agree with ranking every project."""
 
+import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +17,7 @@ from assessment import services
 from assessment.dashboard.queries import Histogram
 from assessment.models import (
     Answer,
+    Assessment,
     AssessmentResult,
     LatestResult,
     TeamGapCount,
@@ -106,6 +110,41 @@ def test_each_submit_makes_its_result_the_latest_of_its_project_on_its_bank(
     # The replaced result's counts were given back: one project per column, not two.
     assert scores[team1.pk, published.bank_id, "data", Decimal("100.0")] == 0
     assert scores[team1.pk, published.bank_id, "data", Decimal("75.0")] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submits_at_once_in_one_team_lose_no_count(team1, bob, published):
+    # Six projects of one team submit at the same moment, four for the first time and two
+    # replacing an earlier result: every count change lands (on PostgreSQL the team's row lock
+    # orders them; SQLite lets one writer in at a time).
+    projects = [factories.make_project(team1) for _ in range(6)]
+    for project in projects[:2]:
+        factories.make_result(project, published, bob, {"data-a": 1})
+    assessments = []
+    for i, project in enumerate(projects):
+        assessment = services.start_assessment(
+            project=project, version=published, started_by=bob, title="At once"
+        )
+        factories.answer(assessment, bob, {"data-a": i % 3, "data-b": 2, "code-a": (i + 1) % 3})
+        assessments.append(assessment.pk)
+    start = threading.Barrier(len(assessments))
+
+    def submit(assessment_id: int) -> None:
+        try:
+            start.wait()
+            services.submit_assessment(
+                assessment=Assessment.objects.get(pk=assessment_id), by=bob, allow_open_items=True
+            )
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(assessments)) as pool:
+        list(pool.map(submit, assessments))
+
+    latest, scores, gaps = kept()
+    assert (latest, scores, gaps) == recomputed()
+    assert sum(n for (_, _, column, _), n in scores.items() if column == "") == 6
+    assert gaps[team1.pk, published.bank_id, "data-a"] == 4  # projects 0, 1, 3, 4 at 0 or 1
 
 
 def test_a_not_applicable_answer_is_no_gap(project1, alice, bob, published):

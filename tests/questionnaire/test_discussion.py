@@ -101,7 +101,7 @@ def test_settling_records_the_team_level_and_shows_it_everywhere(client_for, ali
         '<span class="badge ok">Settled</span> by alice: “Written, not checked.” Team answer: 1</p>'
     ) in discussion
     assert 'name="reopen" value="1"' in discussion
-    questionnaire = squeeze(client.get(disagreement.get_absolute_url()).text)
+    questionnaire = squeeze(client.get(disagreement.question_url("data-a")).text)
     assert '<span class="badge ok">Settled</span> Team: level 1' in questionnaire
     assert '<article class="question needs-discussion"' not in questionnaire
 
@@ -249,7 +249,10 @@ def test_plain_comment_redirects_to_the_question_or_the_discussion(client_for, a
     on_questionnaire = client.post(comment_url(assessment), {"text": "One."})
     on_discussion = client.post(comment_url(assessment), {"text": "Two.", "next_page": "discuss"})
 
-    assert on_questionnaire["Location"] == f"/assessments/{assessment.pk}/#question-data-a"
+    assert (
+        on_questionnaire["Location"]
+        == f"/assessments/{assessment.pk}/?question=data-a#question-data-a"
+    )
     assert on_discussion["Location"] == f"/assessments/{assessment.pk}/discuss/#question-data-a"
     assert list(Comment.objects.values_list("text", flat=True).order_by("pk")) == ["One.", "Two."]
 

@@ -15,7 +15,9 @@ from tests.pages import HTMX
 
 
 def questionnaire(client, assessment) -> str:
-    return client.get(reverse("assessment:questionnaire", args=[assessment.pk])).text
+    """Both category pages of the test bank's questionnaire."""
+    url = reverse("assessment:questionnaire", args=[assessment.pk])
+    return "".join(client.get(url, {"category": key}).text for key in ("data", "code"))
 
 
 def test_a_reassessment_with_carry_over_opens_with_everything_to_confirm(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from assessment import services
 from tests import factories
 from tests.factories import post_answer
-from tests.pages import HTMX, squeeze, table_headed
+from tests.pages import HTMX, checked_choices, squeeze, table_headed
 
 
 @pytest.fixture
@@ -56,7 +56,11 @@ def test_questionnaire_page_runs_eleven_queries_for_54_questions(
         response = client.get(big.get_absolute_url())
 
     html = squeeze(response.text)
-    assert html.count('<article class="question') == 54
+    # One category a page: the first where alice has a question left (data); all six in the nav.
+    data = big.version.questions.filter(category__key="data").count()
+    assert html.count('<article class="question') == data < 54
+    assert html.count('href="?category=') == 6 + 1  # the navigation, and "next"
+    assert '<a href="?category=data" aria-current="page">' in html
     assert html.count('<article class="question needs-discussion"') == 1
     assert "3 of 54 questions answered" in html
     assert "2 respondents" in html
@@ -73,8 +77,28 @@ def test_questionnaire_page_runs_eleven_queries_for_3_questions(
     with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
         response = client.get(assessment.get_absolute_url())
 
-    assert response.text.count('<article class="question') == 3
-    assert "0 of 3 questions answered" in response.text
+    assert response.text.count('<article class="question') == 2  # data-a, data-b
+    assert "0 of 3 questions answered" in response.text  # progress over every category
+    with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
+        code = client.get(assessment.get_absolute_url(), {"category": "code"}).text
+    assert 'id="question-code-a"' in code and code.count('<article class="question') == 1
+
+
+def test_the_page_shows_the_category_asked_for_or_of_the_question_or_the_first_left(
+    client_for, alice, assessment
+):
+    client = client_for(alice)
+    url = assessment.get_absolute_url()
+
+    def shown(**query) -> list[str]:
+        return list(checked_choices(client.get(url, query).text))
+
+    assert shown() == ["data-a", "data-b"]
+    assert shown(category="code") == ["code-a"]
+    assert shown(question="code-a") == ["code-a"]
+    assert shown(category="no-such-thing") == ["data-a", "data-b"]  # unknown: the default
+    factories.answer(assessment, alice, {"data-a": 1, "data-b": 2})
+    assert shown() == ["code-a"]  # data is done: the first category with a question left
 
 
 def test_questionnaire_keeps_every_answer_on_reload(client_for, alice, assessment):
@@ -82,10 +106,10 @@ def test_questionnaire_keeps_every_answer_on_reload(client_for, alice, assessmen
     post_answer(client, assessment, "data-a", "2", notes="Dashboards exist.")
     post_answer(client, assessment, "data-b", "na", na_reason="other_team")
 
-    html = client.get(assessment.get_absolute_url()).text
+    html = client.get(assessment.get_absolute_url(), {"category": "data"}).text
 
-    assert 'id="choice-data-a-2" name="choice" value="2" checked' in html
-    assert 'id="choice-data-b-na" name="choice" value="na" checked' in html
+    assert checked_choices(html)["data-a"] == ["2"]
+    assert checked_choices(html)["data-b"] == ["na"]
     assert '<option value="other_team" selected>' in html
     assert html.count(" checked") == 2  # nothing else is ticked
     assert ">Dashboards exist.</textarea>" in html
@@ -107,7 +131,7 @@ def test_the_user_sees_the_team_as_counts_and_the_disagreement(client, alice, bo
         in html
     )
     assert "bob" not in page.split("<main")[1]  # names load with the team panel, not the page
-    assert 'id="choice-data-a-0" name="choice" value="0" checked' in html  # alice's own
+    assert checked_choices(html)["data-a"] == ["0"]  # alice's own
     assert "1 to discuss</a>" in html
 
 
@@ -121,8 +145,11 @@ def test_the_team_panel_shows_everyones_answers_and_the_comments(client, alice, 
     panel = client.get(url, headers=HTMX).text
     full = client.get(url).text
 
-    assert f'hx-get="{url}" hx-trigger="toggle once"' in page
-    assert f'<a href="{url}">' in page  # without JavaScript, a page of its own
+    # questionnaire.js makes the panel load the link in place when opened.
+    assert (
+        f'<details class="team-panel" data-load><summary>Why it matters, team answers and comments <span class="count">2 · 0</span></summary><div><a href="{url}">'
+        in page
+    )
     assert table_headed(panel, "Respondent", "Answer") == [
         ["alice", "0 · L0", "No schema."],
         ["bob", "2 · L2", ""],
@@ -131,19 +158,18 @@ def test_the_team_panel_shows_everyones_answers_and_the_comments(client, alice, 
     assert "How is data-a handled?" in full and 'id="comments-data-a"' in full
 
 
-def test_why_a_question_matters_loads_when_its_panel_opens(client_for, alice, assessment):
+def test_why_a_question_matters_loads_with_the_team_panel(client_for, alice, assessment):
     client = client_for(alice)
-    url = reverse("assessment:question_why", args=[assessment.pk, "data-a"])
+    url = reverse("assessment:question_team", args=[assessment.pk, "data-a"])
 
     page = client.get(assessment.get_absolute_url()).text
     panel = client.get(url, headers=HTMX).text
     full = client.get(url).text
 
     assert "Because it matters." not in page  # the card carries a link, not the text
-    assert f'hx-get="{url}" hx-trigger="toggle once"' in page
-    assert f'<a href="{url}">' in page  # without JavaScript, a page of its own
-    assert squeeze(panel) == (
-        '<p>Because it matters.</p> <ul class="references"><li>Sculley et al. 2015, §5</li></ul>'
+    assert squeeze(panel).startswith(
+        '<div class="why"> <p>Because it matters.</p> <ul class="references"><li>Sculley et al.'
+        " 2015, §5</li></ul> </div>"
     )
     assert "How is data-a handled?" in full and "Because it matters." in full
 
@@ -179,7 +205,9 @@ def test_the_page_is_the_same_size_and_cost_for_2_and_30_respondents(
 
 
 def test_carried_answers_are_marked_until_confirmed(client_for, bob, carried_over):
-    html = squeeze(client_for(bob).get(carried_over.get_absolute_url()).text)
+    client = client_for(bob)
+    html = squeeze(client.get(carried_over.get_absolute_url()).text)
+    html += squeeze(client.get(carried_over.get_absolute_url(), {"category": "code"}).text)
 
     assert html.count('<span class="badge warn">Carried over · to confirm</span>') == 3
     for key in ("data-a", "data-b", "code-a"):
@@ -191,8 +219,8 @@ def test_a_submitted_questionnaire_is_read_only(client_for, alice, submitted):
     html = squeeze(client_for(alice).get(submitted.get_absolute_url()).text)
 
     assert '<p class="banner" role="note">This assessment is submitted and read-only.</p>' in html
-    assert html.count('<fieldset class="levels-fieldset" disabled>') == 3
-    assert "hx-post" not in html
+    assert html.count("<fieldset disabled>") == 2  # the data category's page
+    assert "data-autosave" not in html and "hx-post" not in html
     assert "Save answer" not in html and "Add a comment" not in html
     assert f'href="/assessments/{submitted.pk}/results/">Results</a>' in html
 
