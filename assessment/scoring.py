@@ -12,8 +12,15 @@ Two methods, chosen by the bank version:
 * ml-test-score (Breck et al. 2017): a test scores its level value as points (0, 0.5 or 1); a
   section sums its points; the final score is the minimum over the sections, read against the
   paper's bands (ML_TEST_SCORE_BANDS). N/A tests add no points; an all-N/A section is left out.
+
+Maturity method version 2 (issue #13) keeps the mean score but gives the level by gates, so that a
+missing area cannot hide behind a high mean: level k holds when at least `gate_share` (80 %) of the
+applicable weight is at level k or above and no critical question is below k − 1, and every level
+below k holds too. N/A questions leave the applicable weight; unanswered ones are below every gate.
+`GatedLevel.held_back_by` names what stopped the next level.
 """
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -64,6 +71,7 @@ class QuestionInput:
     weight: Decimal
     value: Decimal | None  # the team's level; None when unanswered or N/A
     not_applicable: bool = False
+    critical: bool = False  # maturity v2: a control whose absence caps the level
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,8 @@ class BankInput:
     scale: Sequence[Decimal]
     categories: Sequence[CategoryInput]
     questions: Sequence[QuestionInput]
+    method_version: int = 1
+    gate_share: Decimal = Decimal("0.8")
 
     def with_values(self, values: dict[str, Decimal]) -> "BankInput":
         """The same answers with some questions raised: the basis of every what-if."""
@@ -110,6 +120,29 @@ class CategoryScore:
 
 
 @dataclass(frozen=True)
+class Gate:
+    """What kept a level from being reached: too little weight at it, or critical questions
+    more than one level below it (their keys)."""
+
+    level: int
+    share: Decimal  # of the applicable weight at `level` or above, 0–1
+    share_needed: Decimal
+    critical_below: tuple[str, ...] = ()
+
+    @property
+    def share_short(self) -> bool:
+        return self.share < self.share_needed
+
+
+@dataclass(frozen=True)
+class GatedLevel:
+    level: int
+    held_back_by: Gate | None  # None at the top of the scale
+    questions_at: dict[int, int]  # level → applicable questions answered at it
+    unanswered: int
+
+
+@dataclass(frozen=True)
 class ScoreCard:
     method: str
     categories: list[CategoryScore]
@@ -122,6 +155,7 @@ class ScoreCard:
     weakest: CategoryScore | None = None
     unanswered: int = 0
     category_weight_sum: Decimal = field(default=Decimal(0))
+    gated: GatedLevel | None = None  # maturity v2: the level by gates (`level` is this level)
 
     def category(self, key: str) -> CategoryScore | None:
         return next((c for c in self.categories if c.key == key), None)
@@ -163,6 +197,34 @@ def _value_or_lowest(question: QuestionInput, scale: Sequence[Decimal]) -> Decim
     return scale[0] if question.value is None else question.value
 
 
+def gated_level(bank: BankInput) -> GatedLevel | None:
+    """The highest level k whose gates hold, and those of every level below it (module doc);
+    None when every question is N/A. Levels are the positions on the bank's scale."""
+    applicable = [q for q in bank.questions if not q.not_applicable]
+    total = sum((q.weight for q in applicable), Decimal(0))
+    if not total:
+        return None
+
+    def at_or_above(question: QuestionInput, level: int) -> bool:
+        return question.value is not None and question.value >= bank.scale[level]
+
+    # A team's median may fall between two levels: it counts at the lower one.
+    questions_at = dict.fromkeys(range(len(bank.scale)), 0)
+    for question in applicable:
+        if question.value is not None:
+            questions_at[bisect_right(bank.scale, question.value) - 1] += 1
+    unanswered = sum(1 for q in applicable if q.value is None)
+    for level in range(1, len(bank.scale)):
+        share = sum((q.weight for q in applicable if at_or_above(q, level)), Decimal(0)) / total
+        critical_below = tuple(
+            q.key for q in applicable if q.critical and not at_or_above(q, level - 1)
+        )
+        if share < bank.gate_share or critical_below:
+            gate = Gate(level, share, bank.gate_share, critical_below)
+            return GatedLevel(level - 1, gate, questions_at, unanswered)
+    return GatedLevel(len(bank.scale) - 1, None, questions_at, unanswered)
+
+
 def _score_maturity(bank: BankInput) -> ScoreCard:
     top = bank.scale[-1]
     categories = []
@@ -198,6 +260,10 @@ def _score_maturity(bank: BankInput) -> ScoreCard:
         else None
     )
     level, level_name, meaning = maturity_level(overall)
+    gated = gated_level(bank) if bank.method_version >= 2 else None
+    if gated is not None:
+        _, level_name, meaning = MATURITY_LEVELS[gated.level][1:]
+        level = gated.level
     return ScoreCard(
         method=MATURITY,
         categories=categories,
@@ -210,6 +276,7 @@ def _score_maturity(bank: BankInput) -> ScoreCard:
         weakest=min(scored, key=lambda c: (c.score, c.key)) if scored else None,
         unanswered=_unanswered(bank),
         category_weight_sum=category_weight_sum,
+        gated=gated,
     )
 
 
