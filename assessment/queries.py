@@ -1,19 +1,15 @@
 """Reads shared by the answer services and the pages: the team's answers and their consensus."""
 
 from collections import defaultdict
-from dataclasses import astuple, dataclass, replace
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
-    F,
     FilteredRelation,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 
 from assessment import consensus
@@ -166,22 +162,23 @@ def question_answers(
 ) -> QuestionAnswers | None:
     """The question (by key or pk) of the assessment's bank version with its answers, or None.
 
-    Rows: the question ⟕ its answers ⟕ its settlement, grouped by answer so that the other
-    respondents' read as counts per level (bounded by the scale) and the respondent's own as a row
-    of its own with its evidence."""
+    Rows: the question ⟕ its answers ⟕ the respondent's own answer ⟕ its settlement, grouped by
+    answer so that everyone's read as counts per level (bounded by the scale), the respondent's
+    own taken out of its group and kept whole with its evidence."""
     questions = Question.objects.filter(version_id=assessment.version_id)
     questions = questions.filter(key=key) if key else questions.filter(pk=pk)
-    mine = Q(answer__respondent_id=respondent_id)
     rows = (
         questions.annotate(
             answer=FilteredRelation("answers", condition=Q(answers__assessment=assessment)),
+            # The respondent's own answer joined a second time, one row at most: cheaper to
+            # build than picking it out of the grouped answers (this runs on every autosave).
+            mine=FilteredRelation(
+                "answers",
+                condition=Q(answers__assessment=assessment, answers__respondent_id=respondent_id),
+            ),
             settlement=FilteredRelation(
                 "settlements", condition=Q(settlements__assessment=assessment)
             ),
-            is_mine=Case(When(mine, then=Value(True)), default=Value(False)),
-            my_notes=Case(When(mine, then=F("answer__notes"))),
-            my_links=Case(When(mine, then=F("answer__links"))),
-            my_confirmed_at=Case(When(mine, then=F("answer__confirmed_at"))),
         )
         .values_list(
             "id",
@@ -195,27 +192,32 @@ def question_answers(
             "answer__level_value",
             "answer__not_applicable",
             "answer__carried_over",
-            "is_mine",
-            "my_notes",
-            "my_links",
-            "my_confirmed_at",
+            "mine__id",
+            "mine__level_value",
+            "mine__not_applicable",
+            "mine__carried_over",
+            "mine__notes",
+            "mine__links",
+            "mine__confirmed_at",
         )
         .annotate(n=Count("answer__id"))
         .order_by()
     )
     found = None
-    for (qid, key_, category_key, category_name, allow_na, sid, s_value, s_na, value, na, carried, is_mine, notes, links, confirmed_at, n) in rows:  # fmt: skip
+    for (qid, key_, category_key, category_name, allow_na, sid, s_value, s_na, value, na, carried, my_id, my_value, my_na, my_carried, notes, links, confirmed_at, n) in rows:  # fmt: skip
         if found is None:
+            mine = None
+            if my_id is not None:
+                mine = MyAnswer(my_value, my_na, my_carried, notes, links, confirmed_at)
             found = QuestionAnswers(
                 question=QuestionInfo(qid, key_, category_key, category_name, allow_na),
                 others=[],
-                mine=None,
+                mine=mine,
                 settled=consensus.Settled(s_value, bool(s_na)) if sid is not None else None,
             )
-        if is_mine:
-            mine_row = MyAnswer(value, bool(na), bool(carried), notes, links, confirmed_at)
-            found = replace(found, mine=mine_row)
-        elif n:
+        if mine is not None and (value, na, carried) == (my_value, my_na, my_carried):
+            n -= 1  # the respondent's own answer is in this group: the others' count leaves it
+        if n:
             found.others.append(consensus.Counted(value, bool(na), bool(carried), n))
     return found
 
