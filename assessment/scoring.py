@@ -27,6 +27,7 @@ from decimal import Decimal
 
 MATURITY = "maturity"
 ML_TEST_SCORE = "ml-test-score"
+DEFAULT_GATE_SHARE = Decimal("0.8")  # method 2: a level needs 80 % of the applicable weight
 
 # (lower bound of the 0–100 score, level, name, what it means)
 MATURITY_LEVELS = [
@@ -88,7 +89,7 @@ class BankInput:
     categories: Sequence[CategoryInput]
     questions: Sequence[QuestionInput]
     method_version: int = 1
-    gate_share: Decimal = Decimal("0.8")
+    gate_share: Decimal = DEFAULT_GATE_SHARE
 
     def with_values(self, values: dict[str, Decimal]) -> "BankInput":
         """The same answers with some questions raised: the basis of every what-if."""
@@ -133,6 +134,15 @@ class Gate:
     def share_short(self) -> bool:
         return self.share < self.share_needed
 
+    def as_data(self) -> dict:
+        """As a stored result keeps it (JSON)."""
+        return {
+            "level": self.level,
+            "share": str(self.share.quantize(Decimal("0.001"))),
+            "share_needed": str(self.share_needed),
+            "critical": list(self.critical_below),
+        }
+
 
 @dataclass(frozen=True)
 class GatedLevel:
@@ -156,6 +166,8 @@ class ScoreCard:
     unanswered: int = 0
     category_weight_sum: Decimal = field(default=Decimal(0))
     gated: GatedLevel | None = None  # maturity v2: the level by gates (`level` is this level)
+    method_version: int = 1
+    gate_share: Decimal | None = None  # method 2's, else None
 
     def category(self, key: str) -> CategoryScore | None:
         return next((c for c in self.categories if c.key == key), None)
@@ -277,6 +289,8 @@ def _score_maturity(bank: BankInput) -> ScoreCard:
         unanswered=_unanswered(bank),
         category_weight_sum=category_weight_sum,
         gated=gated,
+        method_version=bank.method_version,
+        gate_share=bank.gate_share if bank.method_version >= 2 else None,
     )
 
 

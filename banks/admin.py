@@ -77,7 +77,17 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_filter = ["status", "bank"]
     list_select_related = ["bank"]
     readonly_fields = ["status", "published_at", "links"]
-    fields = ["bank", "number", "status", "published_at", "scoring_method", "scale", "changelog"]
+    fields = [
+        "bank",
+        "number",
+        "status",
+        "published_at",
+        "scoring_method",
+        "method_version",
+        "gate_share",
+        "scale",
+        "changelog",
+    ]
     inlines = [CategoryInline]
     actions = ["publish_selected", "new_draft_from_selected"]
     change_form_template = "admin/banks/bankversion/change_form.html"
@@ -209,12 +219,12 @@ class QuestionPartInline(DraftOnlyInline):
 
 class LevelInline(QuestionPartInline):
     model = Level
-    fields = ["value", "label", "description"]
+    fields = ["value", "label", "description", "evidence"]
 
 
 class RemediationInline(QuestionPartInline):
     model = Remediation
-    fields = ["to_value", "advice", "effort", "impact"]
+    fields = ["to_value", "advice", "effort", "effort_weeks", "impact"]
 
 
 class QuestionAdminForm(forms.ModelForm):
@@ -231,7 +241,9 @@ class QuestionAdminForm(forms.ModelForm):
             "why",
             "weight",
             "order",
+            "critical",
             "allow_na",
+            "na_precondition",
             "prerequisites",
             "covers",
             "references",

@@ -109,7 +109,14 @@ def version_for_export(version_id: int) -> BankVersion:
 
 
 def version_to_data(version: BankVersion) -> dict[str, Any]:
-    """The file's data for a version loaded by version_for_export(), keys in the documented order."""
+    """The file's data for a version loaded by version_for_export(), keys in the documented order.
+    What only method version 2 uses is written only when set, so a version 1 file round-trips to
+    the same bytes."""
+    method = {}
+    if version.method_version != 1:
+        method = {
+            "method": {"version": version.method_version, "gate_share": _number(version.gate_share)}
+        }
     return {
         "slug": version.bank.slug,
         "name": version.bank.name,
@@ -117,6 +124,7 @@ def version_to_data(version: BankVersion) -> dict[str, Any]:
         "version": version.number,
         "changelog": version.changelog,
         "scoring": version.scoring_method,
+        **method,
         "scale": [_number(v) for v in version.scale],
         "categories": [
             {
@@ -137,12 +145,19 @@ def _question_to_data(question: Question) -> dict[str, Any]:
         "text": question.text,
         "why": question.why,
         "weight": _number(question.weight),
+        **({"critical": True} if question.critical else {}),
         "allow_na": question.allow_na,
+        **({"na_precondition": question.na_precondition} if question.na_precondition else {}),
         "prerequisites": list(question.prerequisites),
         "covers": list(question.covers),
         "references": list(question.references),
         "levels": [
-            {"value": _number(level.value), "label": level.label, "description": level.description}
+            {
+                "value": _number(level.value),
+                "label": level.label,
+                "description": level.description,
+                **({"evidence": level.evidence} if level.evidence else {}),
+            }
             for level in question.levels.all()
         ],
         "remediation": [
@@ -150,6 +165,11 @@ def _question_to_data(question: Question) -> dict[str, Any]:
                 "to": _number(step.to_value),
                 "advice": step.advice,
                 "effort": step.effort,
+                **(
+                    {"effort_weeks": _number(step.effort_weeks)}
+                    if step.effort_weeks is not None
+                    else {}
+                ),
                 "impact": step.impact,
             }
             for step in question.remediations.all()
@@ -184,6 +204,7 @@ def import_data(data: dict[str, Any]) -> BankVersion:
             changelog=data.get("changelog", ""),
             scoring_method=data["scoring"],
             scale=[_number(v) for v in data["scale"]],
+            **_method_fields(data.get("method", {})),
         )
     except IntegrityError:  # a concurrent import took the number between the check and here
         raise BankFileError(
@@ -191,6 +212,13 @@ def import_data(data: dict[str, Any]) -> BankVersion:
         ) from None
     _create_content(version, data["categories"])
     return version
+
+
+def _method_fields(method: dict[str, Any]) -> dict[str, Any]:
+    fields = {"method_version": method.get("version", 1)}
+    if "gate_share" in method:
+        fields["gate_share"] = Decimal(str(method["gate_share"]))
+    return fields
 
 
 def _create_content(version: BankVersion, categories: list[dict[str, Any]]) -> None:
@@ -221,6 +249,8 @@ def _create_content(version: BankVersion, categories: list[dict[str, Any]]) -> N
             weight=Decimal(str(q["weight"])),
             order=i,
             allow_na=q.get("allow_na", True),
+            na_precondition=q.get("na_precondition", ""),
+            critical=q.get("critical", False),
             prerequisites=q.get("prerequisites", []),
             covers=q.get("covers", []),
             references=q.get("references", []),
@@ -235,6 +265,7 @@ def _create_content(version: BankVersion, categories: list[dict[str, Any]]) -> N
                 value=Decimal(str(level["value"])),
                 label=level["label"],
                 description=level["description"],
+                evidence=level.get("evidence", ""),
             )
             for level in q["levels"]
         ]
@@ -244,6 +275,9 @@ def _create_content(version: BankVersion, categories: list[dict[str, Any]]) -> N
                 to_value=Decimal(str(step["to"])),
                 advice=step["advice"],
                 effort=step["effort"],
+                effort_weeks=(
+                    Decimal(str(step["effort_weeks"])) if "effort_weeks" in step else None
+                ),
                 impact=step["impact"],
             )
             for step in q["remediation"]

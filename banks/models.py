@@ -3,6 +3,8 @@
 The models moved here from the assessment app; their tables kept their names (and rows).
 """
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -74,6 +76,18 @@ class BankVersion(models.Model):
         _("scale"),
         default=list,
         help_text=_("The level values every question offers, ascending, e.g. [0, 1, 2, 3, 4]."),
+    )
+    # Maturity method version 2 gives the level by gates (docs/scoring.md); 1 bands the mean.
+    method_version = models.PositiveSmallIntegerField(
+        _("method version"), default=1, choices=[(1, "1"), (2, "2")]
+    )
+    gate_share = models.DecimalField(
+        _("gate share"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.80"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(1)],
+        help_text=_("Method 2: the share of the applicable weight a level needs."),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -213,6 +227,16 @@ class Question(VersionContent):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     allow_na = models.BooleanField(_("“not applicable” allowed"), default=True)
+    na_precondition = models.TextField(
+        _("N/A only when"),
+        blank=True,
+        help_text=_("Method 2: the stated condition under which N/A may be chosen."),
+    )
+    critical = models.BooleanField(
+        _("critical"),
+        default=False,
+        help_text=_("Method 2: a level is not reached while this is more than one level below."),
+    )
     prerequisites = models.JSONField(
         _("prerequisites"),
         default=list,
@@ -255,6 +279,7 @@ class Level(QuestionContent):
     value = models.DecimalField(_("value"), max_digits=5, decimal_places=2)
     label = models.CharField(_("label"), max_length=80)
     description = models.TextField(_("what this level looks like"))
+    evidence = models.TextField(_("evidence to link"), blank=True)
 
     class Meta:
         db_table = "assessment_level"  # the table predates the banks app
@@ -277,6 +302,9 @@ class Remediation(QuestionContent):
     to_value = models.DecimalField(_("toward level"), max_digits=5, decimal_places=2)
     advice = models.TextField(_("advice"))
     effort = models.CharField(_("effort"), max_length=1, choices=Effort.choices)
+    effort_weeks = models.DecimalField(
+        _("effort in person-weeks"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     impact = models.PositiveSmallIntegerField(
         _("impact"), validators=[MinValueValidator(1), MaxValueValidator(3)]
     )

@@ -54,6 +54,8 @@ def validate(data: dict[str, Any]) -> list[str]:
 def _number_errors(data: dict[str, Any]) -> list[str]:
     """Every number is stored exactly: finite, with at most the 2 decimals its column keeps."""
     numbers = [(f"scale[{i}]", value) for i, value in enumerate(data["scale"])]
+    if "gate_share" in data.get("method", {}):
+        numbers.append(("method.gate_share", data["method"]["gate_share"]))
     for c, category in enumerate(data["categories"]):
         numbers.append((f"categories[{c}].weight", category["weight"]))
         for q, question in enumerate(category["questions"]):
@@ -63,10 +65,12 @@ def _number_errors(data: dict[str, Any]) -> list[str]:
                 (f"{q_path}.levels[{i}].value", level["value"])
                 for i, level in enumerate(question["levels"])
             ]
-            numbers += [
-                (f"{q_path}.remediation[{i}].to", step["to"])
-                for i, step in enumerate(question["remediation"])
-            ]
+            for i, step in enumerate(question["remediation"]):
+                numbers.append((f"{q_path}.remediation[{i}].to", step["to"]))
+                if "effort_weeks" in step:
+                    numbers.append(
+                        (f"{q_path}.remediation[{i}].effort_weeks", step["effort_weeks"])
+                    )
     errors = []
     for path, value in numbers:
         exact = Decimal(str(value))
@@ -120,6 +124,70 @@ def _semantic_errors(data: dict[str, Any]) -> list[str]:
         errors.append(
             f"{question_paths[cycle[0]]}.prerequisites: cycle {' → '.join([*cycle, cycle[0]])}"
         )
+    # The method's own shape first: a wrong scale also makes every level wrong, listed after it.
+    shape = []
+    if data.get("method", {}).get("version") == 2:
+        shape += _method_2_errors(data, scale)
+    if data["scoring"] == "ml-test-score":
+        shape += _ml_test_score_errors(data, scale)
+    return shape + errors
+
+
+ML_TEST_SCORE_SCALE = [Decimal(0), Decimal("0.5"), Decimal(1)]
+
+
+def _ml_test_score_errors(data: dict[str, Any], scale: list[Decimal]) -> list[str]:
+    """The ML Test Score's own shape (Breck et al. 2017): four sections of seven tests, each
+    scored 0, 0.5 or 1 and weighing the same; its final score, the minimum over the sections,
+    means nothing for another shape."""
+    errors = []
+    if scale != ML_TEST_SCORE_SCALE:
+        errors.append(f"scale: the ML Test Score scores each test 0, 0.5 or 1, got {data['scale']}")
+    if len(data["categories"]) != 4:
+        errors.append(
+            f"categories: the ML Test Score has four sections, got {len(data['categories'])}"
+        )
+    for c, category in enumerate(data["categories"]):
+        if Decimal(str(category["weight"])) != 1:
+            errors.append(
+                f"categories[{c}].weight: every section weighs 1, got {category['weight']}"
+            )
+        if len(category["questions"]) != 7:
+            errors.append(
+                f"categories[{c}].questions: a section has seven tests, got "
+                f"{len(category['questions'])}"
+            )
+        for q, question in enumerate(category["questions"]):
+            if Decimal(str(question["weight"])) != 1:
+                errors.append(
+                    f"categories[{c}].questions[{q}].weight: every test weighs 1, got "
+                    f"{question['weight']}"
+                )
+    return errors
+
+
+# Method 2 names its levels 0–4 (scoring.MATURITY_LEVELS): its gates are positions on this scale.
+METHOD_2_SCALE = [Decimal(v) for v in range(5)]
+
+
+def _method_2_errors(data: dict[str, Any], scale: list[Decimal]) -> list[str]:
+    """Gated levels need the maturity method on levels 0–4, and N/A only under a stated
+    precondition (a question may not be dropped from the weight by choice)."""
+    errors = []
+    if data["scoring"] != "maturity":
+        errors.append("method.version: method version 2 is for the maturity method")
+    if scale != METHOD_2_SCALE:
+        errors.append(
+            f"scale: method version 2 needs the levels [0, 1, 2, 3, 4], got {data['scale']}"
+        )
+    for c, category in enumerate(data["categories"]):
+        for q, question in enumerate(category["questions"]):
+            if question.get("allow_na", True) and not question.get("na_precondition"):
+                errors.append(
+                    f"categories[{c}].questions[{q}].na_precondition: with method version 2 a "
+                    "question allows N/A only under a stated precondition; state it, or set "
+                    "allow_na: false"
+                )
     return errors
 
 

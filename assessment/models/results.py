@@ -15,6 +15,11 @@ class AssessmentResult(models.Model):
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="result")
     version = models.ForeignKey(BankVersion, on_delete=models.PROTECT, related_name="+")
     method = models.CharField(max_length=20)
+    # The maturity method's version as it was at submit (1: the banded mean; 2: gates) and, for
+    # 2, the gate share and what held the next level back: {"level", "share", "critical"}.
+    method_version = models.PositiveSmallIntegerField(default=1)
+    gate_share = models.DecimalField(max_digits=3, decimal_places=2, null=True)
+    held_back_by = models.JSONField(default=dict, blank=True)
     overall = models.DecimalField(max_digits=6, decimal_places=1, null=True)
     level = models.PositiveSmallIntegerField(null=True)
     level_name = models.CharField(max_length=40, blank=True)
@@ -77,6 +82,7 @@ class QuestionResult(models.Model):
     order = models.PositiveIntegerField()
     text = models.TextField()
     weight = models.DecimalField(max_digits=6, decimal_places=2)
+    critical = models.BooleanField(default=False)  # as the bank version said at submit
     value = models.DecimalField(max_digits=5, decimal_places=2, null=True)
     not_applicable = models.BooleanField(default=False)
     unanswered = models.BooleanField(default=False)

@@ -46,9 +46,12 @@ def bank_input(result: AssessmentResult) -> scoring.BankInput:
                 q.weight,
                 q.value,
                 q.not_applicable,
+                q.critical,
             )
             for q in result.questions.all()
         ],
+        method_version=result.method_version,
+        gate_share=result.gate_share or scoring.DEFAULT_GATE_SHARE,
     )
 
 
@@ -104,6 +107,29 @@ class TrackedCheck:
         return self.asked and self.action.status == TrackedAction.Status.DONE and not self.improved
 
 
+@dataclass(frozen=True)
+class HeldBack:
+    """Method 2: what kept the result from the next level (docs/scoring.md), in percent and
+    with the critical questions as they were scored."""
+
+    level: int
+    share: Decimal  # % of the applicable weight at `level` or above
+    share_needed: Decimal
+    critical: list[QuestionResult]
+
+    @classmethod
+    def of(cls, result: AssessmentResult, by_key: dict[str, QuestionResult]) -> "HeldBack | None":
+        gate = result.held_back_by
+        if not gate:
+            return None
+        return cls(
+            level=gate["level"],
+            share=(100 * Decimal(gate["share"])).quantize(Decimal("0.1")),
+            share_needed=(100 * Decimal(gate["share_needed"])).quantize(Decimal("1")),
+            critical=[by_key[key] for key in gate["critical"] if key in by_key],
+        )
+
+
 @dataclass
 class ResultPage:
     result: AssessmentResult
@@ -113,6 +139,7 @@ class ResultPage:
     settled: list[QuestionResult]
     marked: list[QuestionResult] = field(default_factory=list)  # submitted with open items
     tracked: list[TrackedCheck] = field(default_factory=list)
+    held_back: HeldBack | None = None
 
     @property
     def weakest(self) -> CategoryResult | None:
@@ -173,6 +200,7 @@ def result_page(assessment: Assessment, result: AssessmentResult | None = None) 
         settled=[q for q in questions if q.settled],
         marked=[q for q in questions if q.carried_unconfirmed or q.unsettled],
         tracked=tracked,
+        held_back=HeldBack.of(result, by_key),
     )
 
 

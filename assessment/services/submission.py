@@ -81,8 +81,12 @@ def _store_integrity_hash(result: AssessmentResult) -> None:
 
 def result_fields(card: scoring.ScoreCard) -> dict:
     """The fields of a stored result that come from its score card."""
+    gate = card.gated.held_back_by if card.gated else None
     return {
         "method": card.method,
+        "method_version": card.method_version,
+        "gate_share": card.gate_share,
+        "held_back_by": gate.as_data() if gate else {},
         "overall": card.overall,
         "level": card.level,
         "level_name": card.level_name,
@@ -137,10 +141,17 @@ def _store_result(
             categories=[scoring.CategoryInput(c.key, c.name, c.weight) for c in categories],
             questions=[
                 scoring.QuestionInput(
-                    q.key, q.category.key, q.weight, teams[q.pk].value, teams[q.pk].not_applicable
+                    q.key,
+                    q.category.key,
+                    q.weight,
+                    teams[q.pk].value,
+                    teams[q.pk].not_applicable,
+                    q.critical,
                 )
                 for q in questions
             ],
+            method_version=version.method_version,
+            gate_share=version.gate_share,
         )
     )
     respondents = {r.respondent for rs in answers.responses.values() for r in rs if r.is_answered}
@@ -162,6 +173,7 @@ def _store_result(
             order=i,
             text=q.text,
             weight=q.weight,
+            critical=q.critical,
             value=teams[q.pk].value,
             not_applicable=teams[q.pk].not_applicable,
             unanswered=not teams[q.pk].is_answered,

@@ -77,3 +77,48 @@ def bank_with(questions: int, *, categories: int = 6, slug: str = "sized") -> di
             if qs
         ],
     )
+
+
+def gated_bank(**overrides) -> dict:
+    """A method-2 bank (levels by gates, issue #13): five levels, three data questions of weight
+    3 and one critical operations question of weight 1, N/A only under a stated precondition."""
+    scale = (0, 1, 2, 3, 4)
+    data = {
+        "slug": "gated",
+        "name": "Gated bank",
+        "description": "For tests of method version 2.",
+        "version": 1,
+        "scoring": "maturity",
+        "method": {"version": 2, "gate_share": 0.8},
+        "scale": list(scale),
+        "categories": [
+            {
+                "key": "data",
+                "name": "Data",
+                "weight": 1,
+                "questions": [
+                    _question("data-a", scale, allow_na=False, weight=3),
+                    _question("data-b", scale, allow_na=False, weight=3),
+                    _question("data-c", scale, allow_na=False, weight=3),
+                ],
+            },
+            {
+                "key": "ops",
+                "name": "Operations",
+                "weight": 1,
+                "questions": [
+                    _question(
+                        "ops-monitoring",
+                        scale,
+                        critical=True,
+                        allow_na=True,
+                        na_precondition="The system makes no online predictions.",
+                    )
+                ],
+            },
+        ],
+    }
+    data["categories"][0]["questions"][0]["levels"][3]["evidence"] = "Link the CI job."
+    data["categories"][0]["questions"][0]["remediation"][0]["effort_weeks"] = 0.5
+    data.update(overrides)
+    return copy.deepcopy(data)

@@ -135,3 +135,35 @@ def test_import_command_lists_every_problem(db, tmp_path):
 def test_export_command_for_an_unknown_bank_fails_cleanly(db):
     with pytest.raises(CommandError, match="No bank 'nope'"):
         call_command("export_bank", "nope")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d.update(scale=[0, 1, 2]),
+            "scale: the ML Test Score scores each test 0, 0.5 or 1",
+        ),
+        (lambda d: d["categories"].pop(), "categories: the ML Test Score has four sections, got 3"),
+        (
+            lambda d: d["categories"][1]["questions"].pop(),
+            "categories[1].questions: a section has seven tests, got 6",
+        ),
+        (
+            lambda d: d["categories"][2]["questions"][3].update(weight=2),
+            "categories[2].questions[3].weight: every test weighs 1, got 2",
+        ),
+        (
+            lambda d: d["categories"][0].update(weight=3),
+            "categories[0].weight: every section weighs 1",
+        ),
+    ],
+)
+def test_a_bank_scored_as_the_ml_test_score_must_have_its_shape(change, message):
+    data = files.load((files.BANK_FILES / "ml-test-score.yaml").read_bytes())  # the shape holds
+    change(data)
+
+    with pytest.raises(files.BankFileError) as refused:
+        files.load(files.dump(data))
+
+    assert any(error.startswith(message) for error in refused.value.errors), refused.value.errors
