@@ -28,6 +28,9 @@ from decimal import Decimal
 MATURITY = "maturity"
 ML_TEST_SCORE = "ml-test-score"
 DEFAULT_GATE_SHARE = Decimal("0.8")  # method 2: a level needs 80 % of the applicable weight
+# A category whose questions are mostly N/A says little about the system: its score is shown as
+# low confidence above this share (issue #13), so marking questions N/A cannot make a plain 100.
+LOW_CONFIDENCE_NA_SHARE = Decimal("0.4")
 
 # (lower bound of the 0–100 score, level, name, what it means)
 MATURITY_LEVELS = [
@@ -171,6 +174,11 @@ class ScoreCard:
 
     def category(self, key: str) -> CategoryScore | None:
         return next((c for c in self.categories if c.key == key), None)
+
+
+def not_applicable_share(counted: int, total: int) -> Decimal:
+    """The share of a category's questions answered N/A (`counted`: the applicable ones)."""
+    return Decimal(total - counted) / total if total else Decimal(0)
 
 
 def maturity_level(score: Decimal | None) -> tuple[int | None, str, str]:

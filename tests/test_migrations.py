@@ -161,7 +161,7 @@ def test_the_portfolio_rows_start_from_each_projects_newest_result():
             order=0,
             weight=1,
             score=score,
-            counted=2,
+            counted=1,  # data-b is N/A
             total=2,
         )
         for order, (key, na) in enumerate([("data-a", False), ("data-b", True)]):
@@ -189,6 +189,8 @@ def test_the_portfolio_rows_start_from_each_projects_newest_result():
     assert latest.submitted_at == datetime(2026, 6, 1, tzinfo=UTC) and latest.overall == 40
     # data-a at 1 is a gap; data-b is N/A, which is none.
     assert (latest.scores, latest.gaps) == ({"data": "40.0"}, ["data-a"])
+    # Half of data's questions are N/A (0014): its score is low confidence.
+    assert latest.low_confidence == ["data"]
     counts = new.get_model("assessment", "TeamScoreCount").objects.values_list(
         "team_id", "column", "score", "projects"
     )

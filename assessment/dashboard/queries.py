@@ -88,6 +88,7 @@ class Cell(NamedTuple):
     score: str | None
     percentile: str | None
     level: str | None
+    low_confidence: bool = False  # mostly N/A: the score speaks for few questions
 
 
 @dataclass
@@ -298,6 +299,7 @@ def _latest(team_ids: list[int], bank_id: int | None) -> QuerySet[Project]:
             result_id=F("latest__result_id"),
             overall=F("latest__overall"),
             scores=F("latest__scores"),
+            low_confidence=F("latest__low_confidence"),
         )
     )
 
@@ -497,16 +499,17 @@ class _Table:
             percentiles=percentiles,
         )
         row.overall_cell = self._cell(overall, percentiles.get("overall"))
-        row.cells = [self._cell(scores[k], percentiles.get(k)) for k in self.keys]
+        unsure = set(project.low_confidence or ())
+        row.cells = [self._cell(scores[k], percentiles.get(k), k in unsure) for k in self.keys]
         return row
 
-    def _cell(self, score: Decimal | None, percentile: int | None) -> Cell:
+    def _cell(self, score: Decimal | None, percentile: int | None, unsure: bool = False) -> Cell:
         if score is None:
             return Cell(None, None, None)
         # What {{ score }} prints, without Django looking the number format up again for each of
         # a page's ~700 numbers (a third of the page's time). Scores stay below a thousand.
         text = str(score).replace(".", self.decimal_separator)
-        return Cell(text, str(percentile), str(scoring.maturity_level(score)[0]))
+        return Cell(text, str(percentile), str(scoring.maturity_level(score)[0]), unsure)
 
 
 def _distribution(kept: QuerySet[Project], keys: list[str]) -> dict[str, list[int]]:

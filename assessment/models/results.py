@@ -164,6 +164,8 @@ class LatestResult(models.Model):
     # {category key: score as a string, or null}, and the keys of the questions that are gaps.
     scores = models.JSONField(default=dict)
     gaps = models.JSONField(default=list)
+    # Keys of the categories scored over mostly N/A questions: shown as low confidence (#13).
+    low_confidence = models.JSONField(default=list)
 
     class Meta:
         constraints = [

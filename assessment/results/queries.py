@@ -87,6 +87,17 @@ class CategoryRow:
             return None
         return self.result.score - self.previous
 
+    @property
+    def not_applicable_percent(self) -> Decimal:
+        share = scoring.not_applicable_share(self.result.counted, self.result.total)
+        return (100 * share).quantize(Decimal("1"))
+
+    @property
+    def low_confidence(self) -> bool:
+        """Mostly N/A: the score speaks for few of the category's questions."""
+        share = scoring.not_applicable_share(self.result.counted, self.result.total)
+        return self.result.score is not None and share > scoring.LOW_CONFIDENCE_NA_SHARE
+
 
 @dataclass
 class TrackedCheck:
@@ -348,6 +359,10 @@ def history_page(project: Project, overall_label: str, bank: str = "") -> Histor
             result.overall - previous.overall
             if comparable and result.overall is not None and previous.overall is not None
             else None
+        )
+        # Levels mean something else from a change of method on (the mean is computed alike).
+        result.method_changed = previous is not None and (
+            previous.method_version != result.method_version
         )
         rows.append((result, delta, [by_name[index].get(name) for name in names]))
     dates = [r.assessment.submitted_at.date().isoformat() for r in results]

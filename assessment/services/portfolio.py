@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
+from assessment import scoring
 from assessment.models import (
     AssessmentResult,
     CategoryResult,
@@ -38,7 +39,18 @@ def latest_for(
         overall=result.overall,
         scores={c.key: None if c.score is None else str(c.score) for c in categories},
         gaps=[q.question_key for q in questions if LatestResult.is_gap(q)],
+        low_confidence=low_confidence_keys(categories),
     )
+
+
+def low_confidence_keys(categories: list[CategoryResult]) -> list[str]:
+    """The categories whose score speaks for too few questions (mostly N/A)."""
+    return [
+        c.key
+        for c in categories
+        if c.score is not None
+        and scoring.not_applicable_share(c.counted, c.total) > scoring.LOW_CONFIDENCE_NA_SHARE
+    ]
 
 
 # No savepoint of its own: it runs inside submit's transaction and fails with it.

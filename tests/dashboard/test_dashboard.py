@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import exports
+from assessment import exports, services
 from assessment.demo import backdate_submit
 from projects.models import Project
 from tests import factories
@@ -448,3 +448,28 @@ def test_a_large_export_streams_every_row_in_chunks(client_for, bob, team1, publ
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert len(rows) == 1 + 1200
     assert [row[1] for row in rows[1:]] == [f"Model {n:04d}" for n in range(1200)]
+
+
+def test_a_category_scored_over_mostly_na_questions_is_marked_low_confidence(
+    client_for, bob, team1, published
+):
+    gaming = factories.make_project(team1, "Gaming model")
+    assessment = services.start_assessment(
+        project=gaming, version=published, started_by=bob, title="Mostly N/A"
+    )
+    factories.answer(assessment, bob, {"data-b": 2, "code-a": 1})
+    services.record_answer(
+        assessment=assessment,
+        question_id=published.questions.get(key="data-a").pk,
+        respondent=bob,
+        answer=services.AnswerInput(not_applicable=True, na_reason="not_used"),
+    )
+    services.submit_assessment(assessment=assessment, by=bob)
+
+    html = client_for(bob).get(URL, {"bank": "tiny"}).text
+
+    # data: 100 over one of its two questions (the other N/A); code: 50, nothing N/A.
+    assert portfolio_rows(html) == [
+        ["Gaming model", "Search & Ranking", "83.3 p50", "100.0? low confidence: mostly N/A p50",
+         "50.0 p50", f"{timezone.localdate():%-d %b %Y}"],
+    ]  # fmt: skip

@@ -8,11 +8,13 @@ import pytest
 
 from assessment import services
 from assessment.models import AssessmentResult
+from assessment.reports import pdf
 from banks import files
 from banks import services as bank_services
 from tests import factories
 from tests.banks.bank_data import gated_bank, small_bank
-from tests.pages import squeeze
+from tests.pages import squeeze, table_headed
+from tests.reports.test_assessment_report import pdf_text
 
 
 @pytest.fixture
@@ -146,11 +148,58 @@ def test_rescoring_a_stored_method_2_result_gives_the_same_level(alice, project1
 
 
 def test_the_audit_pdf_names_the_gate(alice, project1, gated):
-    from assessment.reports import pdf
-    from tests.reports.test_assessment_report import pdf_text
-
     levels = {"data-a": 4, "data-b": 4, "data-c": 4, "ops-monitoring": 1}
     result = submit(project1, gated, alice, levels)
 
     text = " ".join(pdf_text(pdf.assessment_report_pdf(result.assessment)).split())
     assert "Level 3 is held back: “How is ops-monitoring handled?” is at 1" in text
+
+
+def test_a_category_mostly_not_applicable_is_never_a_plain_score(
+    client_for, alice, project1, published
+):
+    # Issue #13, finding 2: marking questions N/A must not turn a weak category into a plain 100.
+    assessment = services.start_assessment(
+        project=project1, version=published, started_by=alice, title="Gaming"
+    )
+    factories.answer(assessment, alice, {"data-b": 2, "code-a": 1})
+    services.record_answer(
+        assessment=assessment,
+        question_id=published.questions.get(key="data-a").pk,
+        respondent=alice,
+        answer=services.AnswerInput(not_applicable=True, na_reason="not_used"),
+    )
+    services.submit_assessment(assessment=assessment, by=alice)
+    assessment.refresh_from_db()
+
+    html = squeeze(client_for(alice).get(f"/assessments/{assessment.pk}/results/").text)
+    pdf_body = " ".join(pdf_text(pdf.assessment_report_pdf(assessment)).split())
+
+    # data: data-a N/A, data-b at the top (2 of 2) → 100, but over half of its questions are N/A.
+    assert (
+        '<th scope="row">Data</th><td class="num">100.0 <span class="badge warn">low confidence: 50 % N/A</span></td>'
+        in html
+    )
+    assert '<th scope="row">Code</th><td class="num">50.0</td>' in html  # nothing N/A: no mark
+    assert "Data 100.0 low confidence: 50 % N/A" in pdf_body
+
+
+def test_history_shows_where_the_scoring_method_changed(client_for, alice, project1):
+    before = gated_bank()
+    del before["method"]
+    first = bank_services.publish_version(version=files.import_data(files.load(files.dump(before))))
+    second = bank_services.publish_version(
+        version=files.import_data(files.load(files.dump(gated_bank(version=2))))
+    )
+    levels = {"data-a": 4, "data-b": 4, "data-c": 4, "ops-monitoring": 1}
+    submit(project1, first, alice, levels)
+    submit(project1, second, alice, levels)
+
+    html = client_for(alice).get(f"/projects/{project1.slug}/history/").text
+
+    rows = table_headed(html, "Assessment", "Submitted", "Bank")
+    assert [row[2] for row in rows] == [
+        "Gated bank v1",
+        "Gated bank v2 scoring method 2 from here",
+    ]
+    assert [row[4] for row in rows] == ["—", "+0.0"]  # the mean is computed alike: comparable
