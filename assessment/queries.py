@@ -2,15 +2,18 @@
 
 from collections import defaultdict
 from dataclasses import astuple, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     FilteredRelation,
     Q,
     QuerySet,
 )
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from assessment import consensus
 from assessment.models import Answer, Assessment, Settlement
@@ -157,6 +160,44 @@ class QuestionAnswers:
         return consensus.tally_of_counts([*self.others, mine] if mine is not None else self.others)
 
 
+# Written out rather than composed with the ORM: building the same query through FilteredRelation
+# cost 2 ms of Python on every autosave, inside the write lock, against 0.3 ms to run it.
+QUESTION_ANSWERS_SQL = """
+SELECT q.id, q.key, c.key, c.name, q.allow_na,
+       s.id, s.level_value, s.not_applicable,
+       a.level_value, a.not_applicable, a.carried_over,
+       m.id, m.level_value, m.not_applicable, m.carried_over, m.notes, m.links, m.confirmed_at,
+       COUNT(a.id)
+FROM assessment_question q
+JOIN assessment_category c ON c.id = q.category_id
+LEFT JOIN assessment_answer a ON a.question_id = q.id AND a.assessment_id = %s
+LEFT JOIN assessment_answer m ON m.question_id = q.id AND m.assessment_id = %s
+     AND m.respondent_id = %s
+LEFT JOIN assessment_settlement s ON s.question_id = q.id AND s.assessment_id = %s
+WHERE q.version_id = %s AND {which}
+GROUP BY q.id, q.key, c.key, c.name, q.allow_na, s.id, s.level_value, s.not_applicable,
+         a.level_value, a.not_applicable, a.carried_over,
+         m.id, m.level_value, m.not_applicable, m.carried_over, m.notes, m.links, m.confirmed_at
+"""
+# Positions of the row's levels, flags and the one timestamp, converted as the ORM would.
+_DECIMALS, _FLAGS, _TIMESTAMP = (6, 8, 12), (4, 7, 9, 10, 13, 14), 17
+
+
+def _converted(row: tuple) -> list:
+    """A row as the ORM would give it: SQLite returns levels as numbers, flags as 0/1 and
+    timestamps as text; PostgreSQL returns them typed already."""
+    row = list(row)
+    for i in _DECIMALS:
+        if row[i] is not None and not isinstance(row[i], Decimal):
+            row[i] = Decimal(str(row[i]))
+    for i in _FLAGS:
+        row[i] = None if row[i] is None else bool(row[i])
+    if isinstance(row[_TIMESTAMP], str):
+        stamp = parse_datetime(row[_TIMESTAMP])
+        row[_TIMESTAMP] = timezone.make_aware(stamp, UTC) if timezone.is_naive(stamp) else stamp
+    return row
+
+
 def question_answers(
     assessment: Assessment, *, respondent_id: int, key: str = "", pk: int | None = None
 ) -> QuestionAnswers | None:
@@ -165,44 +206,11 @@ def question_answers(
     Rows: the question ⟕ its answers ⟕ the respondent's own answer ⟕ its settlement, grouped by
     answer so that everyone's read as counts per level (bounded by the scale), the respondent's
     own taken out of its group and kept whole with its evidence."""
-    questions = Question.objects.filter(version_id=assessment.version_id)
-    questions = questions.filter(key=key) if key else questions.filter(pk=pk)
-    rows = (
-        questions.annotate(
-            answer=FilteredRelation("answers", condition=Q(answers__assessment=assessment)),
-            # The respondent's own answer joined a second time, one row at most: cheaper to
-            # build than picking it out of the grouped answers (this runs on every autosave).
-            mine=FilteredRelation(
-                "answers",
-                condition=Q(answers__assessment=assessment, answers__respondent_id=respondent_id),
-            ),
-            settlement=FilteredRelation(
-                "settlements", condition=Q(settlements__assessment=assessment)
-            ),
-        )
-        .values_list(
-            "id",
-            "key",
-            "category__key",
-            "category__name",
-            "allow_na",
-            "settlement__id",
-            "settlement__level_value",
-            "settlement__not_applicable",
-            "answer__level_value",
-            "answer__not_applicable",
-            "answer__carried_over",
-            "mine__id",
-            "mine__level_value",
-            "mine__not_applicable",
-            "mine__carried_over",
-            "mine__notes",
-            "mine__links",
-            "mine__confirmed_at",
-        )
-        .annotate(n=Count("answer__id"))
-        .order_by()
-    )
+    which, value = ("q.key = %s", key) if key else ("q.id = %s", pk)
+    params = [assessment.pk, assessment.pk, respondent_id, assessment.pk, assessment.version_id]
+    with connection.cursor() as cursor:
+        cursor.execute(QUESTION_ANSWERS_SQL.format(which=which), [*params, value])
+        rows = [_converted(row) for row in cursor.fetchall()]
     found = None
     for (qid, key_, category_key, category_name, allow_na, sid, s_value, s_na, value, na, carried, my_id, my_value, my_na, my_carried, notes, links, confirmed_at, n) in rows:  # fmt: skip
         if found is None:
