@@ -176,6 +176,15 @@ class ScoreCard:
         return next((c for c in self.categories if c.key == key), None)
 
 
+def adjusted_points(points: Decimal | None, counted: int, total: int) -> Decimal | None:
+    """ML Test Score: a section's points as if its N/A tests had scored like the applicable ones
+    (points × tests ÷ applicable tests; × 7 ÷ applicable for the paper's sections). The paper has
+    no N/A; where a bank allows it, the raw and the adjusted score are both shown."""
+    if points is None or not counted:
+        return None
+    return (points * total / counted).quantize(Decimal("0.01"))
+
+
 def not_applicable_share(counted: int, total: int) -> Decimal:
     """The share of a category's questions answered N/A (`counted`: the applicable ones)."""
     return Decimal(total - counted) / total if total else Decimal(0)

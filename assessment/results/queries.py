@@ -88,6 +88,10 @@ class CategoryRow:
         return self.result.score - self.previous
 
     @property
+    def adjusted_points(self) -> Decimal | None:
+        return scoring.adjusted_points(self.result.points, self.result.counted, self.result.total)
+
+    @property
     def not_applicable_percent(self) -> Decimal:
         share = scoring.not_applicable_share(self.result.counted, self.result.total)
         return (100 * share).quantize(Decimal("1"))
@@ -158,6 +162,17 @@ class ResultPage:
         if self.result.method == scoring.ML_TEST_SCORE:
             return min(scored, key=lambda c: (c.points, c.key), default=None)
         return min(scored, key=lambda c: (c.score, c.key), default=None)
+
+    @property
+    def adjusted_final(self) -> Decimal | None:
+        """ML Test Score with N/A tests: the minimum of the sections' adjusted points, or None
+        when no test is N/A (raw and adjusted are then the same)."""
+        rows = [row for row in self.categories if row.result.points is not None]
+        if self.result.method != scoring.ML_TEST_SCORE or all(
+            row.result.counted == row.result.total for row in rows
+        ):
+            return None
+        return min(row.adjusted_points for row in rows)
 
     @property
     def overall_delta(self) -> Decimal | None:

@@ -123,3 +123,14 @@ def test_what_if_raises_only_the_named_questions():
     assert scoring.score(raised).category("data").score == D("100.0")
     assert scoring.score(raised).category("code").score == D("0.0")
     assert scoring.score(bank).category("data").score == D("0.0")
+
+
+@pytest.mark.parametrize(
+    ("points", "counted", "total", "adjusted"),
+    [(D(3), 7, 7, D(3)), (D(3), 6, 7, D("3.5")), (D("2.5"), 5, 7, D("3.5")), (D(0), 3, 7, D(0)),
+     (None, 0, 7, None), (D(1), 0, 7, None)],
+)  # fmt: skip
+def test_ml_test_score_adjusted_points_scale_a_section_to_its_tests(
+    points, counted, total, adjusted
+):
+    assert scoring.adjusted_points(points, counted, total) == adjusted

@@ -203,3 +203,36 @@ def test_history_shows_where_the_scoring_method_changed(client_for, alice, proje
         "Gated bank v2 scoring method 2 from here",
     ]
     assert [row[4] for row in rows] == ["—", "+0.0"]  # the mean is computed alike: comparable
+
+
+def test_an_ml_test_score_with_na_tests_shows_the_raw_and_the_adjusted_score(
+    client_for, alice, project1, shipped_banks
+):
+    version = shipped_banks["ml-test-score"]
+    assessment = services.start_assessment(
+        project=project1, version=version, started_by=alice, title="MTS"
+    )
+    questions = list(version.questions.select_related("category").order_by("pk"))
+    na = {}  # the first test of each section that allows N/A
+    for question in questions:
+        if question.allow_na:
+            na.setdefault(question.category.key, question)
+    factories.answer(assessment, alice, {q.key: 1 for q in questions if q not in na.values()})
+    for question in na.values():
+        services.record_answer(
+            assessment=assessment,
+            question_id=question.pk,
+            respondent=alice,
+            answer=services.AnswerInput(not_applicable=True, na_reason="not_used"),
+        )
+    services.submit_assessment(assessment=assessment, by=alice)
+
+    html = squeeze(client_for(alice).get(f"/assessments/{assessment.pk}/results/").text)
+
+    # Every applicable test at 1: a section with an N/A test has 6 raw points, 7 adjusted.
+    assert len(na) >= 1
+    assert "adjusted for N/A: 7.00" in html
+    assert "the raw score (6.0) counts them as no points" in html
+    rows = table_headed(html, "Section", "Points", "Tests counted", "Adjusted for N/A")
+    section = next(row for row in rows if row[2] == "6 / 7")
+    assert section[1:] == ["6.00", "6 / 7", "7.00"]
