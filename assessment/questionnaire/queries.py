@@ -3,9 +3,9 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
-from assessment import consensus
+from assessment import consensus, queries
 from assessment.models import Answer, AnswerChange, Assessment, Comment, Settlement
 from assessment.queries import counted_responses, settled_of
 from banks.models import Category, Question
@@ -39,8 +39,8 @@ class CategoryRow:
 @dataclass(frozen=True)
 class ShownCategory:
     current: CategoryRow
-    previous: CategoryRow | None
-    next: CategoryRow | None
+    previous: Category | None
+    next: Category | None
 
 
 @dataclass
@@ -53,30 +53,6 @@ class Questionnaire:
     @property
     def nav_items(self) -> list[tuple[str, str, consensus.Progress]]:
         return [(c.category.key, c.category.name, c.progress) for c in self.categories]
-
-    def shown(self, *, category_key: str = "", question_key: str = "") -> "ShownCategory | None":
-        """The category one page shows, with its neighbours: the one asked for (by its key or
-        one of its questions'), else the first where the user has a question left, else the
-        first. A page per category keeps the page small however large the bank."""
-        if not self.categories:
-            return None
-        index = next(
-            (
-                i
-                for i, c in enumerate(self.categories)
-                if c.category.key == category_key
-                or any(row.question.key == question_key for row in c.questions)
-            ),
-            None,
-        )
-        if index is None:
-            left = (
-                i for i, c in enumerate(self.categories) if any(r.mine is None for r in c.questions)
-            )
-            index = next(left, 0)
-        before = self.categories[index - 1] if index > 0 else None
-        after = self.categories[index + 1] if index + 1 < len(self.categories) else None
-        return ShownCategory(self.categories[index], before, after)
 
     @property
     def to_discuss(self) -> list[QuestionRow]:
@@ -99,49 +75,117 @@ class Questionnaire:
 
 
 def questionnaire(assessment: Assessment, user) -> Questionnaire:
-    """The questionnaire page: a fixed number of queries whatever the number of questions, and
-    rows of a fixed size whatever the number of respondents (answers read as counts)."""
-    categories = list(
+    """Every category's cards, for the submit page's lists: a fixed number of queries whatever
+    the number of questions, and rows of a fixed size whatever the number of respondents."""
+    categories = _categories(assessment, levels=True)
+    mine = {a.question_id: a for a in assessment.answers.filter(respondent=user)}
+    respondents = assessment.answers.values("respondent_id").distinct().count()
+    rows_by_category = _category_rows(assessment, categories, mine, assessment.answers.all())
+    overall = consensus.progress_of(
+        row.consensus for category in rows_by_category for row in category.questions
+    )
+    return Questionnaire(assessment, rows_by_category, overall, respondents)
+
+
+@dataclass
+class QuestionnairePage:
+    """One category's cards (a page per category), with the navigation over all of them."""
+
+    shown: ShownCategory | None
+    progress: consensus.Progress
+    nav_items: list[tuple[str, str, consensus.Progress]]
+    respondents: int
+
+
+def questionnaire_page(
+    assessment: Assessment, user, *, category_key: str = "", question_key: str = ""
+) -> QuestionnairePage:
+    """The questionnaire's page for one category: the one asked for (by its key or one of its
+    questions'), else the first where the user has a question left, else the first. Only that
+    category's answers are counted; progress and navigation come from the team answers (a row
+    per question), so the page's cost grows neither with the team nor with the bank."""
+    categories = _categories(assessment, levels=False)
+    mine = {a.question_id: a for a in assessment.answers.filter(respondent=user)}
+    index = next(
+        (
+            i
+            for i, c in enumerate(categories)
+            if c.key == category_key or any(q.key == question_key for q in c.questions.all())
+        ),
+        None,
+    )
+    if index is None:
+        left = (
+            i for i, c in enumerate(categories) if any(q.pk not in mine for q in c.questions.all())
+        )
+        index = next(left, 0)
+    team = queries.team_progress(assessment)
+    respondents = assessment.answers.values("respondent_id").distinct().count()
+    if not categories:
+        return QuestionnairePage(None, team.overall, team.nav_items, respondents)
+    category = categories[index]
+    questions = list(category.questions.all())
+    prefetch_related_objects(questions, "levels")
+    answers = assessment.answers.filter(question__in=questions)
+    [current] = _category_rows(assessment, [category], mine, answers)
+    shown = ShownCategory(
+        current,
+        previous=categories[index - 1] if index > 0 else None,
+        next=categories[index + 1] if index + 1 < len(categories) else None,
+    )
+    return QuestionnairePage(shown, team.overall, team.nav_items, respondents)
+
+
+def _categories(assessment: Assessment, *, levels: bool) -> list[Category]:
+    questions = Question.objects.order_by("order", "pk")
+    return list(
         Category.objects.filter(version_id=assessment.version_id)
         .order_by("order", "pk")
         .prefetch_related(
             Prefetch(
-                "questions",
-                queryset=Question.objects.order_by("order", "pk").prefetch_related("levels"),
+                "questions", queryset=questions.prefetch_related("levels") if levels else questions
             )
         )
     )
-    mine = {a.question_id: a for a in assessment.answers.filter(respondent=user)}
-    responses = counted_responses(assessment.answers.all(), "question_id")
-    respondents = assessment.answers.values("respondent_id").distinct().count()
-    comment_counts = dict(
-        assessment.comments.values_list("question_id").annotate(n=Count("id")).order_by()
-    )
-    settlements = {s.question_id: s for s in assessment.settlements.select_related("settled_by")}
 
+
+def _category_rows(
+    assessment: Assessment, categories: list[Category], mine: dict, answers: QuerySet[Answer]
+) -> list[CategoryRow]:
+    """The cards of these categories from `answers` read as counts, with the comment counts and
+    settlements of their questions."""
+    ids = [q.pk for c in categories for q in c.questions.all()]
+    responses = counted_responses(answers, "question_id")
+    comment_counts = dict(
+        assessment.comments.filter(question_id__in=ids)
+        .values_list("question_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    settlements = {
+        s.question_id: s
+        for s in assessment.settlements.filter(question_id__in=ids).select_related("settled_by")
+    }
     scale = scale_of(assessment.version)
     rows_by_category = []
     for category in categories:
         rows = []
         for question in category.questions.all():
             settlement = settlements.get(question.pk)
-            answers = responses[(question.pk,)]
+            counted = responses[(question.pk,)]
             rows.append(
                 QuestionRow(
                     question=question,
                     mine=mine.get(question.pk),
-                    consensus=consensus.consensus_of_counts(answers, scale, settled_of(settlement)),
+                    consensus=consensus.consensus_of_counts(counted, scale, settled_of(settlement)),
                     settlement=settlement,
-                    tally=consensus.tally_of_counts(answers),
+                    tally=consensus.tally_of_counts(counted),
                     comment_count=comment_counts.get(question.pk, 0),
                 )
             )
         progress = consensus.progress_of(row.consensus for row in rows)
         rows_by_category.append(CategoryRow(category, rows, progress))
-    overall = consensus.progress_of(
-        row.consensus for category in rows_by_category for row in category.questions
-    )
-    return Questionnaire(assessment, rows_by_category, overall, respondents)
+    return rows_by_category
 
 
 def team_answers_to(assessment: Assessment, question: Question) -> list[Answer]:

@@ -107,10 +107,13 @@ def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.get_assessment_for_user(request.user, pk)
-    page = queries.questionnaire(assessment, request.user)
-    shown = page.shown(
-        category_key=request.GET.get("category", ""), question_key=request.GET.get("question", "")
+    page = queries.questionnaire_page(
+        assessment,
+        request.user,
+        category_key=request.GET.get("category", ""),
+        question_key=request.GET.get("question", ""),
     )
+    shown = page.shown
     context = {
         "page": page,
         "shown": shown,

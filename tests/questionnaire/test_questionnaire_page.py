@@ -33,10 +33,10 @@ def big(alice, bob, shipped_banks, project1):
     return assessment
 
 
-QUESTIONNAIRE_QUERIES = 11
+QUESTIONNAIRE_QUERIES = 12
 
 
-def test_questionnaire_page_runs_eleven_queries_for_54_questions(
+def test_questionnaire_page_runs_twelve_queries_for_54_questions(
     client_for, alice, big, django_assert_num_queries
 ):
     client = client_for(alice)
@@ -46,12 +46,13 @@ def test_questionnaire_page_runs_eleven_queries_for_54_questions(
     # assessment with project, team, version, bank and submitter (access)
     # categories
     # questions (prefetch)
-    # levels (prefetch)
     # the user's own answers
-    # everyone's answers as counts per question and level
+    # progress per category from the team answers (the navigation)
     # how many respondents
-    # comments as counts per question
-    # settlements with who settled
+    # the shown category's levels
+    # the shown category's answers as counts per question and level
+    # its comments as counts per question
+    # its settlements with who settled
     with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
         response = client.get(big.get_absolute_url())
 
@@ -68,12 +69,12 @@ def test_questionnaire_page_runs_eleven_queries_for_54_questions(
     assert '<span class="count">2 · 1</span>' in html  # answered by two, one comment
 
 
-def test_questionnaire_page_runs_eleven_queries_for_3_questions(
+def test_questionnaire_page_runs_twelve_queries_for_3_questions(
     client_for, alice, assessment, django_assert_num_queries
 ):
     client = client_for(alice)
 
-    # the same eleven queries as for 54 questions: none per question
+    # the same twelve queries as for 54 questions: none per question
     with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
         response = client.get(assessment.get_absolute_url())
 
