@@ -236,3 +236,7 @@ def test_an_ml_test_score_with_na_tests_shows_the_raw_and_the_adjusted_score(
     rows = table_headed(html, "Section", "Points", "Tests counted", "Adjusted for N/A")
     section = next(row for row in rows if row[2] == "6 / 7")
     assert section[1:] == ["6.00", "6 / 7", "7.00"]
+    assessment.refresh_from_db()
+    pdf_body = " ".join(pdf_text(pdf.assessment_report_pdf(assessment)).split())
+    assert "the raw score (6.0) counts them as no points" in pdf_body
+    assert "and the lowest is 7.00" in pdf_body
