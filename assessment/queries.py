@@ -42,15 +42,6 @@ def counted_responses(
     return found
 
 
-def response_of(answer: Answer) -> consensus.Response:
-    return consensus.Response(
-        answer.respondent.get_username(),
-        answer.level_value,
-        answer.not_applicable,
-        carried=answer.carried_over,
-    )
-
-
 @dataclass(frozen=True)
 class QuestionInfo:
     id: int

@@ -190,6 +190,11 @@ def not_applicable_share(counted: int, total: int) -> Decimal:
     return Decimal(total - counted) / total if total else Decimal(0)
 
 
+def low_confidence(score: Decimal | None, counted: int, total: int) -> bool:
+    """A category's score speaks for too few of its questions: most are N/A."""
+    return score is not None and not_applicable_share(counted, total) > LOW_CONFIDENCE_NA_SHARE
+
+
 def maturity_level(score: Decimal | None) -> tuple[int | None, str, str]:
     if score is None:
         return None, "", ""

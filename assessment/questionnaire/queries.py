@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
-from assessment import consensus, queries
+from assessment import consensus
 from assessment.models import Answer, AnswerChange, Assessment, Comment, Settlement
-from assessment.queries import counted_responses, settled_of
+from assessment.queries import counted_responses, settled_of, team_progress
 from banks.models import Category, Question
 from banks.queries import scale_of
 
@@ -119,7 +119,7 @@ def questionnaire_page(
             i for i, c in enumerate(categories) if any(q.pk not in mine for q in c.questions.all())
         )
         index = next(left, 0)
-    team = queries.team_progress(assessment)
+    team = team_progress(assessment)
     respondents = assessment.answers.values("respondent_id").distinct().count()
     if not categories:
         return QuestionnairePage(None, team.overall, team.nav_items, respondents)

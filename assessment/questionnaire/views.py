@@ -67,10 +67,6 @@ def _submitted_meanwhile(
     return render(request, "questionnaire/submitted_meanwhile.html", context, status=409)
 
 
-def _question_url(assessment: Assessment, key: str) -> str:
-    return assessment.question_url(key)
-
-
 def _discuss_url(assessment: Assessment, key: str) -> str:
     return reverse("assessment:discuss", args=[assessment.pk]) + f"#question-{key}"
 
@@ -137,7 +133,7 @@ def _answer_not_saved(
     if status == 400:  # not the questionnaire's form: no page to go back to
         return HttpResponseBadRequest(escape(_("Not saved: %(error)s") % {"error": error}))
     messages.error(request, _("Not saved: %(error)s") % {"error": error})
-    return redirect(_question_url(assessment, key))
+    return redirect(assessment.question_url(key))
 
 
 @require_POST
@@ -171,7 +167,7 @@ def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         )
     if not request.htmx:
         messages.success(request, _("Answer saved."))
-        return redirect(_question_url(assessment, key))
+        return redirect(assessment.question_url(key))
     # Notes typed without a change of level leave progress as it was: nothing to swap.
     progress = team_queries.team_progress(assessment) if saved.team_changed else None
     return _answer_saved(request, assessment, saved.status, progress)
@@ -208,7 +204,7 @@ def add_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         return render(request, "questionnaire/_comments.html", context, status=status)
     if request.POST.get("next_page") == "discuss":
         return redirect(_discuss_url(assessment, key))
-    return redirect(_question_url(assessment, key))
+    return redirect(assessment.question_url(key))
 
 
 @require_POST

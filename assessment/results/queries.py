@@ -98,9 +98,7 @@ class CategoryRow:
 
     @property
     def low_confidence(self) -> bool:
-        """Mostly N/A: the score speaks for few of the category's questions."""
-        share = scoring.not_applicable_share(self.result.counted, self.result.total)
-        return self.result.score is not None and share > scoring.LOW_CONFIDENCE_NA_SHARE
+        return scoring.low_confidence(self.result.score, self.result.counted, self.result.total)
 
 
 @dataclass
@@ -131,6 +129,10 @@ class HeldBack:
     share: Decimal  # % of the applicable weight at `level` or above
     share_needed: Decimal
     critical: list[QuestionResult]
+
+    @property
+    def share_short(self) -> bool:
+        return self.share < self.share_needed
 
     @classmethod
     def of(cls, result: AssessmentResult, by_key: dict[str, QuestionResult]) -> "HeldBack | None":

@@ -39,18 +39,10 @@ def latest_for(
         overall=result.overall,
         scores={c.key: None if c.score is None else str(c.score) for c in categories},
         gaps=[q.question_key for q in questions if LatestResult.is_gap(q)],
-        low_confidence=low_confidence_keys(categories),
+        low_confidence=[
+            c.key for c in categories if scoring.low_confidence(c.score, c.counted, c.total)
+        ],
     )
-
-
-def low_confidence_keys(categories: list[CategoryResult]) -> list[str]:
-    """The categories whose score speaks for too few questions (mostly N/A)."""
-    return [
-        c.key
-        for c in categories
-        if c.score is not None
-        and scoring.not_applicable_share(c.counted, c.total) > scoring.LOW_CONFIDENCE_NA_SHARE
-    ]
 
 
 # No savepoint of its own: it runs inside submit's transaction and fails with it.

@@ -457,13 +457,7 @@ def test_a_category_scored_over_mostly_na_questions_is_marked_low_confidence(
     assessment = services.start_assessment(
         project=gaming, version=published, started_by=bob, title="Mostly N/A"
     )
-    factories.answer(assessment, bob, {"data-b": 2, "code-a": 1})
-    services.record_answer(
-        assessment=assessment,
-        question_id=published.questions.get(key="data-a").pk,
-        respondent=bob,
-        answer=services.AnswerInput(not_applicable=True, na_reason="not_used"),
-    )
+    factories.answer(assessment, bob, {"data-a": "na", "data-b": 2, "code-a": 1})
     services.submit_assessment(assessment=assessment, by=bob)
 
     html = client_for(bob).get(URL, {"bank": "tiny"}).text
