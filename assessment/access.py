@@ -72,6 +72,15 @@ def team_members(team_id: int) -> QuerySet:
     return get_user_model().objects.filter(memberships__team_id=team_id).order_by("username")
 
 
+def team_managers(team_id: int) -> QuerySet:
+    """The managers of a team, by name."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__team_id=team_id, memberships__role=Membership.Role.MANAGER)
+        .order_by("username")
+    )
+
+
 def managed_teams(user: User) -> list[Team]:
     """Teams whose dashboard the user may open: all for staff, else the ones they manage."""
     teams = Team.objects.order_by("name")

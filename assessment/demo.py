@@ -12,7 +12,9 @@ from assessment import access, services
 from assessment.models import Answer, Assessment, LatestResult, TrackedAction
 from assessment.results import queries as results
 from banks import queries as bank_queries
-from projects.models import Project, Team
+from banks.models import BankVersion
+from projects import services as project_services
+from projects.models import AcceptedRisk, Project, Team
 
 IN_PROGRESS_TITLE = "Q4 2026 review"
 
@@ -63,24 +65,45 @@ def seed_history(
 
     Each question has a hidden true level that drifts upward at a pace of its category's own (some
     teams invest in monitoring, others never touch configuration), with the odd regression; each
-    respondent reports it give or take a level. Answers go in by bulk insert, then the real submit
-    service scores and stores each result, so the history is what the app itself would compute.
+    respondent reports it give or take a level. The history runs on the default bank's first
+    published version and the latest assessment on its newest, so trends cross a bank version as
+    they do for real teams; a question that starts a new series inherits its predecessor's truth.
+    Answers go in by bulk insert, then the real submit service scores and stores each result, so
+    the history is what the app itself would compute.
     """
-    version = bank_queries.latest_published()
-    if version is None or project.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
+    versions = list(
+        BankVersion.objects.published()
+        .filter(bank__slug=bank_queries.DEFAULT_BANK)
+        .order_by("number")
+    )
+    if not versions or project.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
         return 0
     respondents = list(access.team_members(project.team_id))
     if not respondents:
         return 0
-    questions = list(
-        version.questions.select_related("category").order_by("category__order", "order")
-    )
-    pace = {key: rng.choice([0.05, 0.15, 0.3, 0.45]) for key in {q.category.key for q in questions}}
-    truth = {q.pk: rng.choice([0, 0, 1, 1, 2]) for q in questions}
+    pace: dict[str, float] = {}
+    truth: dict[str, int] = {}
     now = timezone.now()
     first_day = now - timedelta(days=330 + ends_days_ago)
     step = timedelta(days=330 // max(assessments - 1, 1))
     for index in range(assessments):
+        last = index == assessments - 1
+        version = versions[-1] if last else versions[0]
+        questions = list(
+            version.questions.select_related("category").order_by("category__order", "order")
+        )
+        predecessor = {
+            new: old for old, new in version.previous_version.get("keys", {}).items() if new
+        }
+        for question in questions:
+            pace.setdefault(question.category.key, rng.choice([0.05, 0.15, 0.3, 0.45]))
+            if question.key not in truth:
+                inherited = truth.get(predecessor.get(question.key, ""))
+                truth[question.key] = (
+                    inherited if inherited is not None else rng.choice([0, 0, 1, 1, 2])
+                )
+        if last and project.slug in GATED_DEMO_PROJECTS:
+            truth.update(_strong_but_unmonitored(truth, questions))
         when = first_day + index * step
         assessment = Assessment.objects.create(
             project=project,
@@ -90,12 +113,13 @@ def seed_history(
         )
         answers = []
         for question in questions:
+            key = question.key
             if rng.random() < pace[question.category.key]:
-                truth[question.pk] = min(4, truth[question.pk] + 1)
+                truth[key] = min(4, truth[key] + 1)
             elif rng.random() < 0.04:
-                truth[question.pk] = max(0, truth[question.pk] - 1)
+                truth[key] = max(0, truth[key] - 1)
             for respondent in respondents:
-                level = min(4, max(0, truth[question.pk] + rng.choice([-1, 0, 0, 0, 1])))
+                level = min(4, max(0, truth[key] + rng.choice([-1, 0, 0, 0, 1])))
                 answers.append(
                     Answer(
                         assessment=assessment,
@@ -109,6 +133,19 @@ def seed_history(
         services.submit_assessment(assessment=assessment, by=respondents[0], allow_open_items=True)
         backdate_submit(assessment, when)
     return assessments
+
+
+# A project whose latest assessment is strong everywhere but has no prediction monitoring: its mean
+# reads Managed or better while the gates (a critical question at 0) hold its level at 1.
+GATED_DEMO_PROJECTS = {"fraud-scoring"}
+UNMONITORED = "ops-prediction-monitoring"
+
+
+def _strong_but_unmonitored(truth: dict[str, int], questions) -> dict[str, int]:
+    keys = {q.key for q in questions}
+    if UNMONITORED not in keys:
+        return {}
+    return {key: (0 if key == UNMONITORED else max(truth[key], 3)) for key in keys}
 
 
 def backdate_submit(assessment: Assessment, when) -> None:
@@ -170,7 +207,39 @@ def seed_portfolio(*, extra_projects: int, history: int | None, seed: int = 7) -
             ends = rng.randint(120, 200) if stale else rng.randint(10, 40)
             created += seed_history(project, assessments=count, rng=rng, ends_days_ago=ends)
             seed_tracked_actions(project)
+            seed_accepted_risk(project)
     return created
+
+
+ACCEPTED_RISK_DEMO = {
+    "related-items": "Batch recommendations reviewed each quarter by merchandising; "
+    "a wrong list costs clicks, not money."
+}
+
+
+def seed_accepted_risk(project: Project) -> AcceptedRisk | None:
+    """The team of an internal project accepts the last gap of its latest plan as a risk."""
+    reason = ACCEPTED_RISK_DEMO.get(project.slug)
+    latest = (
+        project.assessments.filter(status=Assessment.Status.SUBMITTED)
+        .order_by("-submitted_at")
+        .first()
+    )
+    if reason is None or latest is None or project.accepted_risks.exists():
+        return None
+    actions = results.plan_page(latest).actions
+    manager = access.team_managers(project.team_id).first()
+    if not actions or manager is None:
+        return None
+    today = timezone.localdate()
+    return project_services.accept_risk(
+        project=project,
+        question_key=actions[-1].question_key,
+        by=manager,
+        reason=reason,
+        until=today + timedelta(days=120),
+        today=today,
+    )
 
 
 STALE_DEMO_PROJECTS = {"related-items"}

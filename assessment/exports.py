@@ -7,13 +7,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from assessment import planning
+from assessment import planning, scoring
 from assessment.models import AnswerChange, Assessment, AssessmentResult
 from banks.validation import plain_number as _number
 
 # Each stored result records the shape it was submitted under, so its export (and the hash its
-# report printed) never changes: 1 before answer snapshots and marks existed, 2 since.
-RESULTS_SCHEMAS = {1: "paydown.results/1", 2: "paydown.results/2"}
+# report printed) never changes: 1 before answer snapshots and marks existed, 2 with them, 3 with
+# each category's N/A share and the maturity method's gate.
+RESULTS_SCHEMAS = {1: "paydown.results/1", 2: "paydown.results/2", 3: "paydown.results/3"}
 PLAN_SCHEMA = "paydown.plan/1"
 HISTORY_SCHEMA = "paydown.answer-history/1"
 
@@ -84,6 +85,8 @@ def results_data(assessment: Assessment, result: AssessmentResult) -> dict[str, 
     }
     if result.export_schema >= 2:
         _add_marks_and_answers(data, result)
+    if result.export_schema >= 3:
+        _add_confidence_and_gate(data, result)
     return data
 
 
@@ -113,6 +116,19 @@ def _add_marks_and_answers(data: dict[str, Any], result: AssessmentResult) -> No
         row["answers"] = answers.get(q.question_key, [])
 
 
+def _add_confidence_and_gate(data: dict[str, Any], result: AssessmentResult) -> None:
+    """Schema 3: each category's N/A share and whether its score speaks for too few of its
+    questions, from its stored counts; and the maturity method the level was reached by, with
+    the gate that held the next level back as it was stored."""
+    for row, c in zip(data["categories"], result.categories.all(), strict=True):
+        share = scoring.not_applicable_share(c.counted, c.total)
+        row["not_applicable_share"] = _number(share.quantize(Decimal("0.001")))
+        row["low_confidence"] = scoring.low_confidence(c.score, c.counted, c.total)
+    data["overall"]["method_version"] = result.method_version
+    data["overall"]["gate_share"] = _number(result.gate_share)
+    data["overall"]["held_back_by"] = result.held_back_by or None
+
+
 def canonical_json(data: dict[str, Any]) -> str:
     """Sorted keys, no extra white space: the same data always gives the same bytes (and hash)."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -124,13 +140,21 @@ def results_csv(data: dict[str, Any]) -> str:
     writer.writerow(
         ["kind", "key", "name", "score", "points", "level", "level_name", "counted", "total"]
         + (["carried_over_unconfirmed", "unsettled"] if _with_marks(data) else [])
+        + (["not_applicable_share", "low_confidence"] if _with_confidence(data) else [])
     )
     overall = data["overall"]
     writer.writerow(["overall", "", data["assessment"]["title"], overall["score"], "", overall["level"],
                      overall["level_name"], overall["counted_questions"], overall["total_questions"]])  # fmt: skip
     for c in data["categories"]:
+        # Schema 3's columns come after the question-only marks, left empty on a category row.
+        confidence = (
+            ["", "", c["not_applicable_share"], c["low_confidence"]]
+            if _with_confidence(data)
+            else []
+        )
         writer.writerow(["category", c["key"], c["name"], c["score"], c["points"], c["level"],
-                         c["level_name"], c["counted_questions"], c["total_questions"]])  # fmt: skip
+                         c["level_name"], c["counted_questions"], c["total_questions"],
+                         *confidence])  # fmt: skip
     if _with_marks(data):
         for q in data["questions"]:
             level = "N/A" if q["not_applicable"] else q["level"]
@@ -141,6 +165,10 @@ def results_csv(data: dict[str, Any]) -> str:
 
 def _with_marks(data: dict[str, Any]) -> bool:
     return data["schema"] != RESULTS_SCHEMAS[1]
+
+
+def _with_confidence(data: dict[str, Any]) -> bool:
+    return data["schema"] not in (RESULTS_SCHEMAS[1], RESULTS_SCHEMAS[2])
 
 
 def plan_data(assessment: Assessment, actions: list[planning.Action]) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Pure planning: a scored assessment and the bank's advice in, an ordered remediation plan out.
 
 Every question below its target level becomes one action: the bank's advice for the next step up.
-Its priority is
+How actions are weighed depends on the bank's method version.
+
+Plan v1 (method version 1):
 
     priority = question weight × category weight × impact × gap × interest ÷ effort
 
@@ -9,23 +11,45 @@ where gap is the distance to the target as a share of the whole scale (0–1), i
 1–3 for that step, effort costs S = 1, M = 2, L = 3, and interest = 1.25^(n − 1) for a gap that has
 stayed open n consecutive assessments (n capped at 5), because debt left unpaid compounds.
 
-Actions are ordered by priority, except that an action never comes before the actions of the
-questions the bank names as its prerequisites; equal priorities keep the bank's order. The first
-five actions are *now*, the next ten *next*, the rest *later*, and an action is always at least one
-bucket after its prerequisites. Each action's expected gain is an exact re-score with that one step
-taken; the what-if view re-scores with any chosen set of steps.
+Plan v2 (method version 2, issue #13):
+
+    priority = expected gain × impact × interest ÷ person-weeks
+
+where expected gain is the exact re-score of the overall 0–100 score with that one step taken (so
+the plan agrees with the gain the results show, category weights included, and counts one step, not
+the whole distance to the target), person-weeks is the step's stated effort (nominal S 1, M 3, L 8),
+and interest = 1 + 0.5 × years the gap has been open below its target, capped at two years. Interest
+runs on calendar age, so how often a team assesses does not change it. Targets come from the
+project's risk tier, overridable per category; a critical question aims at least at the tier's
+critical target.
+
+In both versions a gap the team accepted as a risk leaves the plan until the acceptance expires
+(`accepted_gaps` lists it instead). Actions are ordered by priority, except that an action never
+comes before the actions of the questions the bank names as its prerequisites; equal priorities keep
+the bank's order. The first five actions are *now*, the next ten *next*, the rest *later*, and an
+action is always at least one bucket after its prerequisites. Each action's expected gain is an exact
+re-score with that one step taken; the what-if view re-scores with any chosen set of steps.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
+from typing import Any
 
 from assessment import scoring
 
 EFFORT_COST = {"S": Decimal(1), "M": Decimal(2), "L": Decimal(3)}
 INTEREST_RATE = Decimal("0.25")
 MAX_STREAK = 5
+# Plan v2: nominal person-weeks per effort size, as the version 2 bank states them.
+EFFORT_WEEKS = {"S": Decimal(1), "M": Decimal(3), "L": Decimal(8)}
+# Plan v2: simple interest on the calendar age of a gap, ×1.5 after a year and at most ×2. Simple and
+# capped so that one neglected gap cannot outrank every cheaper, larger gain forever; by age, not by
+# assessment count, so the cadence of assessments does not change a priority.
+ANNUAL_INTEREST = Decimal("0.5")
+MAX_INTEREST_DAYS = 730
 BUCKETS = [("now", 5), ("next", 10), ("later", None)]
 
 
@@ -35,6 +59,7 @@ class Step:
     advice: str
     effort: str
     impact: int
+    effort_weeks: Decimal | None = None  # person-weeks stated in the bank; else EFFORT_WEEKS
 
 
 @dataclass(frozen=True)
@@ -44,6 +69,34 @@ class PlanQuestion:
     text: str
     prerequisites: Sequence[str] = ()
     steps: dict[Decimal, Step] = field(default_factory=dict)
+    critical: bool = False
+
+
+@dataclass(frozen=True)
+class Tier:
+    key: str
+    name: str
+    description: str
+    targets: dict[str, Decimal]  # category key → level
+    critical_target: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AcceptedRisk:
+    question_key: str
+    by: str
+    reason: str
+    until: date
+
+
+@dataclass(frozen=True)
+class AcceptedGap:
+    question_key: str
+    category_key: str
+    text: str
+    from_value: Decimal
+    target: Decimal
+    risk: AcceptedRisk
 
 
 @dataclass(frozen=True)
@@ -68,9 +121,18 @@ class Action:
     after: tuple[str, ...] = ()  # prerequisite questions that also have actions in this plan
     bucket: str = "later"
     rank: int = 0
+    effort_weeks: Decimal | None = None
+    age_days: int = 0  # days the gap has been open below its target
+    method_version: int = 1
 
     @property
     def why(self) -> str:
+        text = self._why_v2() if self.method_version >= 2 else self._why_v1()
+        if self.after:
+            text += "; comes after " + ", ".join(self.after)
+        return text
+
+    def _why_v1(self) -> str:
         parts = [
             f"question weight {self.question_weight:g} × category weight {self.category_weight:g}",
             f"impact {self.impact}",
@@ -79,10 +141,47 @@ class Action:
         if self.streak > 1:
             parts.append(f"open {self.streak} assessments in a row (interest ×{self.interest:.2f})")
         parts.append(f"÷ effort {self.effort} ({EFFORT_COST[self.effort]:g})")
-        text = " × ".join(parts[:-1]) + " " + parts[-1] + f" = priority {self.priority:.2f}"
-        if self.after:
-            text += "; comes after " + ", ".join(self.after)
-        return text
+        return " × ".join(parts[:-1]) + " " + parts[-1] + f" = priority {self.priority:.2f}"
+
+    def _why_v2(self) -> str:
+        days = "1 day" if self.age_days == 1 else f"{self.age_days} days"
+        weeks = self.effort_weeks if self.effort_weeks is not None else EFFORT_WEEKS[self.effort]
+        unit = "person-week" if weeks == 1 else "person-weeks"
+        return (
+            f"expected gain {self.overall_gain:+} points × impact {self.impact}"
+            f" × interest ×{self.interest:.2f} (gap open {days})"
+            f" ÷ {_plain(weeks)} {unit} ({self.effort}) = priority {self.priority:.2f}"
+        )
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def tiers_from_data(data: list | None) -> list[Tier]:
+    """The risk tiers of a bank file's `tiers` list, in the file's order."""
+    return [
+        Tier(
+            key=item["key"],
+            name=item["name"],
+            description=item.get("description", ""),
+            targets={k: _decimal(v) for k, v in (item.get("targets") or {}).items()},
+            critical_target=(
+                None if item.get("critical_target") is None else _decimal(item["critical_target"])
+            ),
+        )
+        for item in data or []
+    ]
+
+
+def tier_targets(tier: Tier | None, overrides: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The tier's per-category targets with a manager's per-category overrides on top; without a
+    tier, only the overrides (a category missing from both aims at the top level)."""
+    return {**(tier.targets if tier else {}), **overrides}
 
 
 def target_for(category_key: str, targets: dict[str, Decimal], scale: Sequence[Decimal]) -> Decimal:
@@ -90,11 +189,44 @@ def target_for(category_key: str, targets: dict[str, Decimal], scale: Sequence[D
     wanted = targets.get(category_key)
     if wanted is None:
         return scale[-1]
+    return _snap(wanted, scale)
+
+
+def question_target(
+    question: PlanQuestion,
+    targets: dict[str, Decimal],
+    scale: Sequence[Decimal],
+    critical_target: Decimal | None = None,
+) -> Decimal:
+    """The category's target; a critical question aims at least at the tier's critical target."""
+    target = target_for(question.category_key, targets, scale)
+    if question.critical and critical_target is not None:
+        return max(target, _snap(critical_target, scale))
+    return target
+
+
+def _snap(wanted: Decimal, scale: Sequence[Decimal]) -> Decimal:
     return max((v for v in scale if v <= wanted), default=scale[0])
 
 
 def interest_for(streak: int) -> Decimal:
+    """Plan v1: compound interest per consecutive assessment the gap stayed open."""
     return (1 + INTEREST_RATE) ** (min(max(streak, 1), MAX_STREAK) - 1)
+
+
+def interest_for_age(age_days: int) -> Decimal:
+    """Plan v2: simple interest on the gap's calendar age, capped at MAX_INTEREST_DAYS; to 0.01,
+    so that the numbers an action's explanation shows multiply to its priority."""
+    days = min(max(age_days, 0), MAX_INTEREST_DAYS)
+    return (1 + ANNUAL_INTEREST * days / 365).quantize(Decimal("0.01"))
+
+
+def effort_weeks(step: Step) -> Decimal:
+    """The step's person-weeks: as stated in the bank, else the nominal for its size."""
+    # Bank files are not checked for a positive effort_weeks; zero must not divide a priority.
+    if step.effort_weeks is not None and step.effort_weeks > 0:
+        return step.effort_weeks
+    return EFFORT_WEEKS[step.effort]
 
 
 def plan(
@@ -103,40 +235,51 @@ def plan(
     *,
     targets: dict[str, Decimal] | None = None,
     streaks: dict[str, int] | None = None,
+    critical_target: Decimal | None = None,
+    accepted: dict[str, AcceptedRisk] | None = None,
+    gap_ages: dict[str, int] | None = None,
+    as_of: date | None = None,
 ) -> list[Action]:
-    targets = targets or {}
+    """The ordered plan. `streaks` (consecutive assessments a gap stayed open) weigh plan v1 only,
+    `gap_ages` (days open below target as of `as_of`) plan v2 only; a gap accepted as a risk until
+    `as_of` or later gets no action in either. `as_of` defaults to today."""
     streaks = streaks or {}
+    gap_ages = gap_ages or {}
+    as_of = as_of or date.today()
+    v2 = bank.method_version >= 2
     scale = list(bank.scale)
     span = scale[-1] - scale[0]
-    inputs = {q.key: q for q in bank.questions}
     category_weights = {c.key: c.weight for c in bank.categories}
     baseline = scoring.score(bank)
 
-    candidates: list[Action] = []
-    order: dict[str, int] = {}
     plan_questions = {q.key: q for q in questions}
-    for index, question in enumerate(plan_questions.values()):
-        order[question.key] = index
-        scored = inputs.get(question.key)
-        if scored is None or scored.not_applicable:
-            continue
-        current = scale[0] if scored.value is None else scored.value
-        target = target_for(question.category_key, targets, scale)
-        if current >= target:
+    order = {key: index for index, key in enumerate(plan_questions)}
+    candidates: list[Action] = []
+    for question, scored, current, target in _gaps(
+        bank, plan_questions.values(), targets or {}, critical_target
+    ):
+        if _valid_risk(accepted, question.key, as_of) is not None:
             continue
         next_value = scale[scale.index(current) + 1]
         step = question.steps.get(next_value)
         if step is None:
             continue
+        raised = scoring.score(bank.with_values({question.key: next_value}))
+        overall_gain = _overall_gain(raised, baseline)
         streak = max(1, streaks.get(question.key, 1))
-        interest = interest_for(streak)
+        age_days = max(0, gap_ages.get(question.key, 0))
+        weeks = effort_weeks(step)
         gap = (target - current) / span
         weight = scored.weight
         category_weight = category_weights[question.category_key]
-        priority = (
-            weight * category_weight * step.impact * gap * interest / EFFORT_COST[step.effort]
-        ).quantize(Decimal("0.01"))
-        raised = scoring.score(bank.with_values({question.key: next_value}))
+        if v2:
+            interest = interest_for_age(age_days)
+            priority = overall_gain * step.impact * interest / weeks
+        else:
+            interest = interest_for(streak)
+            priority = (
+                weight * category_weight * step.impact * gap * interest / EFFORT_COST[step.effort]
+            )
         candidates.append(
             Action(
                 question_key=question.key,
@@ -151,14 +294,68 @@ def plan(
                 gap=gap,
                 streak=streak,
                 interest=interest,
-                priority=priority,
+                priority=priority.quantize(Decimal("0.01")),
                 category_gain=_gain(raised, baseline, question.category_key),
-                overall_gain=_overall_gain(raised, baseline),
+                overall_gain=overall_gain,
                 question_weight=weight,
                 category_weight=category_weight,
+                effort_weeks=weeks,
+                age_days=age_days,
+                method_version=bank.method_version,
             )
         )
     return _order(candidates, plan_questions, order)
+
+
+def accepted_gaps(
+    bank: scoring.BankInput,
+    questions: Iterable[PlanQuestion],
+    *,
+    targets: dict[str, Decimal],
+    accepted: dict[str, AcceptedRisk],
+    as_of: date,
+    critical_target: Decimal | None = None,
+) -> list[AcceptedGap]:
+    """The gaps below target left out of the plan because their accepted risk holds on `as_of`,
+    in the bank's order. An expired acceptance is not listed: its gap is back in the plan."""
+    return [
+        AcceptedGap(
+            question_key=question.key,
+            category_key=question.category_key,
+            text=question.text,
+            from_value=current,
+            target=target,
+            risk=risk,
+        )
+        for question, _, current, target in _gaps(bank, questions, targets, critical_target)
+        if (risk := _valid_risk(accepted, question.key, as_of)) is not None
+    ]
+
+
+def _gaps(
+    bank: scoring.BankInput,
+    questions: Iterable[PlanQuestion],
+    targets: dict[str, Decimal],
+    critical_target: Decimal | None,
+) -> Iterator[tuple[PlanQuestion, scoring.QuestionInput, Decimal, Decimal]]:
+    """Each applicable question below its target, with its level (unanswered: the lowest) and
+    target."""
+    inputs = {q.key: q for q in bank.questions}
+    for question in questions:
+        scored = inputs.get(question.key)
+        if scored is None or scored.not_applicable:
+            continue
+        current = bank.scale[0] if scored.value is None else scored.value
+        target = question_target(question, targets, bank.scale, critical_target)
+        if current < target:
+            yield question, scored, current, target
+
+
+def _valid_risk(
+    accepted: dict[str, AcceptedRisk] | None, question_key: str, as_of: date
+) -> AcceptedRisk | None:
+    risk = (accepted or {}).get(question_key)
+    return risk if risk is not None and risk.until >= as_of else None
 
 
 def _gain(after: scoring.ScoreCard, before: scoring.ScoreCard, category_key: str) -> Decimal:

@@ -33,12 +33,12 @@ def counted_responses(
     """The answers grouped by `keys` (e.g. "question_id"), read as counts per level: the rows read
     are bounded by the scale, not by the size of the team."""
     found: defaultdict[tuple, list[consensus.Counted]] = defaultdict(list)
-    for *key, value, na, carried, n in (
-        answers.values_list(*keys, "level_value", "not_applicable", "carried_over")
+    for *key, value, na, carried, dont_know, n in (
+        answers.values_list(*keys, "level_value", "not_applicable", "carried_over", "dont_know")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        found[tuple(key)].append(consensus.Counted(value, na, carried, n))
+        found[tuple(key)].append(consensus.Counted(value, na, carried, n, dont_know))
     return found
 
 
@@ -83,20 +83,23 @@ def team_answers(assessment: Assessment) -> TeamAnswers:
             "answer__level_value",
             "answer__not_applicable",
             "answer__carried_over",
+            "answer__dont_know",
             "settlement__id",
             "settlement__level_value",
             "settlement__not_applicable",
         )
     )
     result = TeamAnswers(questions={}, responses={}, settled={})
-    for (qid, key, category_key, category_name, allow_na, rid, username, value, na, carried, sid, s_value, s_na) in rows:  # fmt: skip
+    for (qid, key, category_key, category_name, allow_na, rid, username, value, na, carried, dont_know, sid, s_value, s_na) in rows:  # fmt: skip
         result.questions.setdefault(
             key, QuestionInfo(qid, key, category_key, category_name, allow_na)
         )
         result.responses.setdefault(qid, [])
         if rid is not None:
             result.responses[qid].append(
-                consensus.Response(username, value, bool(na), carried=bool(carried))
+                consensus.Response(
+                    username, value, bool(na), carried=bool(carried), dont_know=bool(dont_know)
+                )
             )
         if sid is not None:
             result.settled[qid] = consensus.Settled(s_value, bool(s_na))
@@ -122,13 +125,16 @@ class MyAnswer:
     value: Decimal | None
     not_applicable: bool
     carried: bool
+    dont_know: bool
     notes: str
     links: str
     confirmed_at: datetime | None
 
     @property
     def counted(self) -> consensus.Counted:
-        return consensus.Counted(self.value, self.not_applicable, self.carried)
+        return consensus.Counted(
+            self.value, self.not_applicable, self.carried, dont_know=self.dont_know
+        )
 
 
 @dataclass(frozen=True)
@@ -156,8 +162,9 @@ class QuestionAnswers:
 QUESTION_ANSWERS_SQL = """
 SELECT q.id, q.key, c.key, c.name, q.allow_na,
        s.id, s.level_value, s.not_applicable,
-       a.level_value, a.not_applicable, a.carried_over,
-       m.id, m.level_value, m.not_applicable, m.carried_over, m.notes, m.links, m.confirmed_at,
+       a.level_value, a.not_applicable, a.carried_over, a.dont_know,
+       m.id, m.level_value, m.not_applicable, m.carried_over, m.dont_know, m.notes, m.links,
+       m.confirmed_at,
        COUNT(a.id)
 FROM assessment_question q
 JOIN assessment_category c ON c.id = q.category_id
@@ -167,11 +174,12 @@ LEFT JOIN assessment_answer m ON m.question_id = q.id AND m.assessment_id = %s
 LEFT JOIN assessment_settlement s ON s.question_id = q.id AND s.assessment_id = %s
 WHERE q.version_id = %s AND {which}
 GROUP BY q.id, q.key, c.key, c.name, q.allow_na, s.id, s.level_value, s.not_applicable,
-         a.level_value, a.not_applicable, a.carried_over,
-         m.id, m.level_value, m.not_applicable, m.carried_over, m.notes, m.links, m.confirmed_at
+         a.level_value, a.not_applicable, a.carried_over, a.dont_know,
+         m.id, m.level_value, m.not_applicable, m.carried_over, m.dont_know, m.notes, m.links,
+         m.confirmed_at
 """
 # Positions of the row's levels, flags and the one timestamp, converted as the ORM would.
-_DECIMALS, _FLAGS, _TIMESTAMP = (6, 8, 12), (4, 7, 9, 10, 13, 14), 17
+_DECIMALS, _FLAGS, _TIMESTAMP = (6, 8, 13), (4, 7, 9, 10, 11, 14, 15, 16), 19
 
 
 def _converted(row: tuple) -> list:
@@ -203,21 +211,26 @@ def question_answers(
         cursor.execute(QUESTION_ANSWERS_SQL.format(which=which), [*params, value])
         rows = [_converted(row) for row in cursor.fetchall()]
     found = None
-    for (qid, key_, category_key, category_name, allow_na, sid, s_value, s_na, value, na, carried, my_id, my_value, my_na, my_carried, notes, links, confirmed_at, n) in rows:  # fmt: skip
+    for (qid, key_, category_key, category_name, allow_na, sid, s_value, s_na, value, na, carried, dont_know, my_id, my_value, my_na, my_carried, my_dont_know, notes, links, confirmed_at, n) in rows:  # fmt: skip
         if found is None:
             mine = None
             if my_id is not None:
-                mine = MyAnswer(my_value, my_na, my_carried, notes, links, confirmed_at)
+                mine = MyAnswer(
+                    my_value, my_na, my_carried, my_dont_know, notes, links, confirmed_at
+                )
             found = QuestionAnswers(
                 question=QuestionInfo(qid, key_, category_key, category_name, allow_na),
                 others=[],
                 mine=mine,
                 settled=consensus.Settled(s_value, bool(s_na)) if sid is not None else None,
             )
-        if mine is not None and (value, na, carried) == (my_value, my_na, my_carried):
+        own = (my_value, my_na, my_carried, my_dont_know)
+        if mine is not None and (value, na, carried, dont_know) == own:
             n -= 1  # the respondent's own answer is in this group: the others' count leaves it
         if n:
-            found.others.append(consensus.Counted(value, bool(na), bool(carried), n))
+            found.others.append(
+                consensus.Counted(value, bool(na), bool(carried), n, bool(dont_know))
+            )
     return found
 
 

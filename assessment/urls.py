@@ -78,6 +78,8 @@ urlpatterns = [
         name="plan_export",
     ),
     path("assessments/<int:pk>/plan/track/", results.track_action, name="track_action"),
+    path("assessments/<int:pk>/plan/accept-risk/", results.accept_risk, name="accept_risk"),
+    path("assessments/<int:pk>/plan/withdraw-risk/", results.withdraw_risk, name="withdraw_risk"),
     path("projects/<slug:slug>/backlog/", results.backlog, name="backlog"),
     path(
         "projects/<slug:slug>/backlog/<int:action_id>/",

@@ -17,7 +17,11 @@ MAX_ERRORS = 100  # problems listed in full; the rest are counted
 MAX_ERROR_CHARS = 500
 
 BANK_FILES = Path(__file__).resolve().parent / "bank_files"
-SHIPPED_BANKS = [BANK_FILES / "ml-technical-debt.yaml", BANK_FILES / "ml-test-score.yaml"]
+SHIPPED_BANKS = [
+    BANK_FILES / "ml-technical-debt.yaml",
+    BANK_FILES / "ml-test-score.yaml",
+    BANK_FILES / "ml-technical-debt-v2.yaml",  # after version 1, whose keys it maps
+]
 
 
 class BankFileError(Exception):
@@ -108,15 +112,40 @@ def version_for_export(version_id: int) -> BankVersion:
     return queries.versions_with_content("levels", "remediations").get(pk=version_id)
 
 
+# Parts of a version 2 file kept as the file has them (validated on import; JSON in the database).
+VERSION_DATA = ["tiers", "mlops_levels", "previous_version"]
+# PostgreSQL's jsonb keeps no key order, so export writes these parts' keys in one order on every
+# database: the documented fields in this order, then free keys (categories, questions, models)
+# sorted, so that an export is the same bytes on SQLite and PostgreSQL.
+FIELD_ORDER = ["rule", "version", "key", "level", "name", "description", "source", "question",
+               "at_least", "critical_target", "targets", "levels", "requires", "keys",
+               "new_series", "added", "notes"]  # fmt: skip
+
+
+def _in_field_order(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_in_field_order(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    known = [key for key in FIELD_ORDER if key in value]
+    free = sorted(key for key in value if key not in FIELD_ORDER)
+    return {key: _in_field_order(value[key]) for key in [*known, *free]}
+
+
 def version_to_data(version: BankVersion) -> dict[str, Any]:
     """The file's data for a version loaded by version_for_export(), keys in the documented order.
     What only method version 2 uses is written only when set, so a version 1 file round-trips to
     the same bytes."""
-    method = {}
+    optional: dict[str, Any] = {}  # what only method version 2 uses, written only when set
     if version.method_version != 1:
-        method = {
-            "method": {"version": version.method_version, "gate_share": _number(version.gate_share)}
+        optional["method"] = {
+            "version": version.method_version,
+            "gate_share": _number(version.gate_share),
         }
+    if version.level_rule:
+        optional["level_rule"] = version.level_rule
+    if version.evidence_link_from_level is not None:
+        optional["evidence_link_from_level"] = _number(version.evidence_link_from_level)
     return {
         "slug": version.bank.slug,
         "name": version.bank.name,
@@ -124,8 +153,13 @@ def version_to_data(version: BankVersion) -> dict[str, Any]:
         "version": version.number,
         "changelog": version.changelog,
         "scoring": version.scoring_method,
-        **method,
+        **optional,
         "scale": [_number(v) for v in version.scale],
+        **{
+            name: _in_field_order(getattr(version, name))
+            for name in VERSION_DATA
+            if getattr(version, name)
+        },
         "categories": [
             {
                 "key": category.key,
@@ -205,6 +239,13 @@ def import_data(data: dict[str, Any]) -> BankVersion:
             scoring_method=data["scoring"],
             scale=[_number(v) for v in data["scale"]],
             **_method_fields(data.get("method", {})),
+            level_rule=data.get("level_rule", ""),
+            evidence_link_from_level=(
+                Decimal(str(data["evidence_link_from_level"]))
+                if "evidence_link_from_level" in data
+                else None
+            ),
+            **{name: data[name] for name in VERSION_DATA if name in data},
         )
     except IntegrityError:  # a concurrent import took the number between the check and here
         raise BankFileError(

@@ -89,6 +89,25 @@ class BankVersion(models.Model):
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(1)],
         help_text=_("Method 2: the share of the applicable weight a level needs."),
     )
+    level_rule = models.TextField(
+        _("level rule"),
+        blank=True,
+        help_text=_("How to choose a level when only some of its conditions hold."),
+    )
+    evidence_link_from_level = models.DecimalField(
+        _("evidence link from level"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Answers at this level or above ask for a link to evidence."),
+    )
+    # Parsed and checked as in the bank file (docs/bank-format.md): read whole, never queried into.
+    tiers = models.JSONField(_("risk tiers"), default=list, blank=True)
+    mlops_levels = models.JSONField(_("MLOps level mapping"), default=dict, blank=True)
+    previous_version = models.JSONField(
+        _("key map from the previous version"), default=dict, blank=True
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = BankVersionQuerySet.as_manager()

@@ -1,5 +1,6 @@
 """Reads of question banks: the versions new assessments use, exports and previews."""
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
@@ -51,10 +52,22 @@ def scale_of(version: BankVersion) -> list[Decimal]:
     return [Decimal(str(value)) for value in version.scale]
 
 
-def default_bank_categories() -> tuple[list[tuple[str, str]], list[Decimal]]:
-    """Category keys and names and the scale of the latest published default bank, for targets."""
+@dataclass(frozen=True)
+class TargetChoices:
+    """What a project's targets are chosen from: the latest published default bank's categories
+    (key, name), scale and risk tiers (key, name)."""
+
+    categories: list[tuple[str, str]] = field(default_factory=list)
+    scale: list[Decimal] = field(default_factory=list)
+    tiers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def default_bank_target_choices() -> TargetChoices:
     version = latest_published()
     if version is None:
-        return [], []
-    categories = list(version.categories.order_by("order").values_list("key", "name"))
-    return categories, scale_of(version)
+        return TargetChoices()
+    return TargetChoices(
+        categories=list(version.categories.order_by("order").values_list("key", "name")),
+        scale=scale_of(version),
+        tiers=[(tier["key"], tier["name"]) for tier in version.tiers],
+    )

@@ -5,7 +5,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from banks import files, validation
-from banks.models import BankVersion
+from banks.models import BankVersion, Question
 
 
 @transaction.atomic
@@ -15,12 +15,34 @@ def publish_version(*, version: BankVersion) -> BankVersion:
     if not version.is_draft:
         raise files.BankFileError([f"version {version.number} is already {version.status}"])
     errors = validation.validate(files.version_to_data(files.version_for_export(version.pk)))
+    errors += _key_map_errors(version)
     if errors:
         raise files.BankFileError(errors)
     version.status = BankVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])
     return version
+
+
+def _key_map_errors(version: BankVersion) -> list[str]:
+    """The key map names every question of the previous version it claims to follow, so that no
+    trend ends without the file saying so."""
+    previous = version.previous_version
+    if not previous:
+        return []
+    keys = list(
+        Question.objects.filter(
+            version__bank_id=version.bank_id, version__number=previous["version"]
+        ).values_list("key", flat=True)
+    )
+    if not keys:
+        return [f"previous_version.version: this bank has no version {previous['version']}"]
+    return [
+        f"previous_version.keys: '{key}' of version {previous['version']} is not mapped; map it "
+        "to its successor, or to null if it ends"
+        for key in keys
+        if key not in previous["keys"]
+    ]
 
 
 @transaction.atomic
@@ -45,4 +67,5 @@ def new_draft_from(*, version: BankVersion) -> BankVersion:
         version=latest + 1,
         changelog=f"Draft from version {version.number}.",
     )
+    data.pop("previous_version", None)  # a copy keeps every key: its trends simply continue
     return files.import_data(data)

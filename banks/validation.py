@@ -56,6 +56,12 @@ def _number_errors(data: dict[str, Any]) -> list[str]:
     numbers = [(f"scale[{i}]", value) for i, value in enumerate(data["scale"])]
     if "gate_share" in data.get("method", {}):
         numbers.append(("method.gate_share", data["method"]["gate_share"]))
+    if "evidence_link_from_level" in data:
+        numbers.append(("evidence_link_from_level", data["evidence_link_from_level"]))
+    for t, tier in enumerate(data.get("tiers", [])):
+        if "critical_target" in tier:
+            numbers.append((f"tiers[{t}].critical_target", tier["critical_target"]))
+        numbers += [(f"tiers[{t}].targets.{key}", value) for key, value in tier["targets"].items()]
     for c, category in enumerate(data["categories"]):
         numbers.append((f"categories[{c}].weight", category["weight"]))
         for q, question in enumerate(category["questions"]):
@@ -124,6 +130,17 @@ def _semantic_errors(data: dict[str, Any]) -> list[str]:
         errors.append(
             f"{question_paths[cycle[0]]}.prerequisites: cycle {' → '.join([*cycle, cycle[0]])}"
         )
+    if (
+        "evidence_link_from_level" in data
+        and Decimal(str(data["evidence_link_from_level"])) not in scale
+    ):
+        errors.append(
+            f"evidence_link_from_level: {data['evidence_link_from_level']} is not on the "
+            f"version's scale {scale_text}"
+        )
+    errors += _tier_errors(data, scale, seen_categories, question_keys)
+    errors += _mlops_level_errors(data.get("mlops_levels", {}), scale, question_keys)
+    errors += _previous_version_errors(data, question_keys)
     # The method's own shape first: a wrong scale also makes every level wrong, listed after it.
     shape = []
     if data.get("method", {}).get("version") == 2:
@@ -188,6 +205,109 @@ def _method_2_errors(data: dict[str, Any], scale: list[Decimal]) -> list[str]:
                     "question allows N/A only under a stated precondition; state it, or set "
                     "allow_na: false"
                 )
+    return errors
+
+
+def _tier_errors(
+    data: dict[str, Any], scale: list[Decimal], categories: set[str], questions: Counter
+) -> list[str]:
+    """Each tier names a target on the scale for every category, and for critical questions."""
+    errors = []
+    seen: set[str] = set()
+    for t, tier in enumerate(data.get("tiers", [])):
+        path = f"tiers[{t}]"
+        if tier["key"] in seen:
+            errors.append(f"{path}.key: duplicate tier key '{tier['key']}'")
+        seen.add(tier["key"])
+        targets = tier["targets"]
+        errors += [
+            f"{path}.targets: unknown category '{k}'" for k in targets if k not in categories
+        ]
+        errors += [
+            f"{path}.targets: no target for category '{k}'" for k in categories - set(targets)
+        ]
+        levels = [(f"targets.{k}", v) for k, v in targets.items()]
+        if "critical_target" in tier:
+            levels.append(("critical_target", tier["critical_target"]))
+        errors += [
+            f"{path}.{name}: {value} is not on the version's scale {_format_scale(data['scale'])}"
+            for name, value in levels
+            if Decimal(str(value)) not in scale
+        ]
+    return errors
+
+
+def _mlops_level_errors(
+    frameworks: dict[str, Any], scale: list[Decimal], questions: Counter
+) -> list[str]:
+    """A framework's levels count up from 0, which every team has, and each condition names a
+    question of this version and a level on its scale."""
+    errors = []
+    for key, framework in frameworks.items():
+        if key == "rule":
+            continue
+        path = f"mlops_levels.{key}.levels"
+        numbers = [level["level"] for level in framework["levels"]]
+        if numbers != list(range(len(numbers))):
+            errors.append(f"{path}: levels must count up from 0 without gaps, got {numbers}")
+        for i, level in enumerate(framework["levels"]):
+            if level["level"] == 0 and level["requires"]:
+                errors.append(f"{path}[{i}].requires: level 0 is where every team starts")
+            if level["level"] > 0 and not level["requires"]:
+                errors.append(f"{path}[{i}].requires: a level above 0 needs at least one condition")
+            for r, condition in enumerate(level["requires"]):
+                where = f"{path}[{i}].requires[{r}]"
+                if condition["question"] not in questions:
+                    errors.append(
+                        f"{where}.question: unknown question key '{condition['question']}'"
+                    )
+                if Decimal(str(condition["at_least"])) not in scale:
+                    errors.append(
+                        f"{where}.at_least: {condition['at_least']} is not on the version's scale "
+                        f"{_format_scale(scale)}"
+                    )
+    return errors
+
+
+def _previous_version_errors(data: dict[str, Any], questions: Counter) -> list[str]:
+    """Trends match questions by key, so a key keeps its meaning: a key that continues maps to
+    itself, and a question whose meaning changed gets a new key, listed in new_series. Whether
+    the map names every key of the previous version is checked on publishing."""
+    if "previous_version" not in data:
+        return []
+    previous = data["previous_version"]
+    errors = []
+    if previous["version"] >= data["version"]:
+        errors.append(
+            f"previous_version.version: {previous['version']} is not before version {data['version']}"
+        )
+    new_series = set(previous.get("new_series", []))
+    for old, new in previous["keys"].items():
+        if new != old and old in questions:
+            errors.append(
+                f"previous_version.keys.{old}: '{old}' is a key of this version too, so its trend "
+                "would go on; map it to itself, or give this version's question another key"
+            )
+        elif new is not None and new not in questions:
+            errors.append(f"previous_version.keys.{old}: unknown question key '{new}'")
+        elif new is not None and new != old and new not in new_series:
+            errors.append(
+                f"previous_version.keys.{old}: '{new}' has another key, so its trend starts anew; "
+                "list it in new_series"
+            )
+    for key in sorted(new_series):
+        if key not in questions:
+            errors.append(f"previous_version.new_series: unknown question key '{key}'")
+        elif key in previous["keys"]:
+            errors.append(
+                f"previous_version.new_series: '{key}' was a key of version {previous['version']}; "
+                "a question that starts a new series needs a new key"
+            )
+    errors += [
+        f"previous_version.added: unknown question key '{key}'"
+        for key in previous.get("added", [])
+        if key not in questions
+    ]
     return errors
 
 

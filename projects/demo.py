@@ -14,6 +14,7 @@ TEAMS = [
     ("risk-models", "Risk Models"),
 ]
 
+# team slug, slug, name, kind, description, risk tier (a tier key of the default bank's version 2)
 PROJECTS = [
     (
         "search-ranking",
@@ -21,6 +22,7 @@ PROJECTS = [
         "Query ranker",
         Project.Kind.RANKING,
         "Learning-to-rank model ordering product search results; retrained weekly on click logs.",
+        "customer-facing",
     ),
     (
         "search-ranking",
@@ -28,6 +30,7 @@ PROJECTS = [
         "Spell correction",
         Project.Kind.NLP,
         "Sequence model suggesting corrected queries; served at the edge with a 20 ms budget.",
+        "customer-facing",
     ),
     (
         "search-ranking",
@@ -35,6 +38,7 @@ PROJECTS = [
         "Related items",
         Project.Kind.RANKING,
         "Embedding-based recommendations on product pages, built from co-view sessions.",
+        "internal",
     ),
     (
         "risk-models",
@@ -42,6 +46,7 @@ PROJECTS = [
         "Fraud scoring",
         Project.Kind.ANOMALY,
         "Gradient-boosted model scoring card transactions in real time; analysts review the top 1%.",
+        "customer-facing",
     ),
     (
         "risk-models",
@@ -49,6 +54,7 @@ PROJECTS = [
         "Credit limits",
         Project.Kind.REGRESSION,
         "Monthly batch model proposing credit limits; every change is reviewed by a risk officer.",
+        "regulated",
     ),
 ]
 
@@ -73,7 +79,7 @@ def seed_teams_and_projects() -> list[DemoLogin]:
     teams = {}
     for slug, name in TEAMS:
         teams[slug], _ = Team.objects.update_or_create(slug=slug, defaults={"name": name})
-    for team_slug, slug, name, kind, description in PROJECTS:
+    for team_slug, slug, name, kind, description, risk_tier in PROJECTS:
         Project.objects.update_or_create(
             slug=slug,
             defaults={
@@ -81,6 +87,7 @@ def seed_teams_and_projects() -> list[DemoLogin]:
                 "name": name,
                 "kind": kind,
                 "description": description,
+                "risk_tier": risk_tier,
             },
         )
 

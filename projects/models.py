@@ -56,11 +56,16 @@ class Project(models.Model):
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind of ML system"), max_length=20, choices=Kind.choices, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # A key of a tier of the bank (e.g. "internal"); a bank version lists its tiers and their targets.
+    risk_tier = models.SlugField(_("risk tier"), max_length=60, blank=True)
     targets = models.JSONField(
-        _("target levels"),
+        _("target overrides"),
         default=dict,
         blank=True,
-        help_text=_("Target level per category key; a category without one aims at the top level."),
+        help_text=_(
+            "Target level per category key, over the risk tier's; a category in neither aims at "
+            "the top level."
+        ),
     )
 
     class Meta:
@@ -78,3 +83,32 @@ class Project(models.Model):
         # The team it was read with: what other apps keep per team can tell a move from an edit.
         project.loaded_team_id = project.__dict__.get("team_id")
         return project
+
+
+class AcceptedRisk(models.Model):
+    """A team's decision to leave its project's gap on one question open, for a stated reason, until
+    a date: until then the plan leaves the gap out and its interest stops. Apart from tracked
+    actions, which are steps taken; one per project and question key, across bank versions."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="accepted_risks")
+    question_key = models.SlugField(_("question"), max_length=80)
+    reason = models.TextField(_("why the risk is accepted"), max_length=2000)
+    until = models.DateField(_("accepted until"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now=True)
+
+    class Meta:
+        ordering = ["question_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "question_key"], name="acceptedrisk_unique_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.question_key} accepted until {self.until}"

@@ -108,7 +108,12 @@ def published(draft):
 
 @pytest.fixture
 def shipped_banks(db):
-    return {version.bank.slug: version for version in files.load_shipped_banks()}
+    """The shipped bank versions by file name: ml-technical-debt (version 1), ml-test-score and
+    ml-technical-debt-v2."""
+    return {
+        path.stem: version
+        for path, version in zip(files.SHIPPED_BANKS, files.load_shipped_banks(), strict=True)
+    }
 
 
 @pytest.fixture

@@ -58,16 +58,17 @@ def make_project(team: Team, name: str | None = None) -> Project:
 def answer(
     assessment, respondent, levels: dict[str, int | str], **evidence: dict[str, str]
 ) -> list[Answer]:
-    """Save `respondent`'s level per question key ("na": not applicable, as not used);
-    `notes={"data-a": "..."}` adds evidence."""
+    """Save `respondent`'s level per question key ("na": not applicable, as not used; "?": don't
+    know); `notes={"data-a": "..."}` adds evidence."""
     questions = {q.key: q for q in assessment.version.questions.all()}
     answers = Answer.objects.bulk_create(
         Answer(
             assessment=assessment,
             question=questions[key],
             respondent=respondent,
-            level_value=None if level == "na" else level,
+            level_value=None if level in ("na", "?") else level,
             not_applicable=level == "na",
+            dont_know=level == "?",
             na_reason="not_used" if level == "na" else "",
             **{name: by_key.get(key, "") for name, by_key in evidence.items()},
         )

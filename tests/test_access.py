@@ -45,6 +45,8 @@ SUBMITTED_ONLY = {
     "assessment:plan",
     "assessment:plan_export",
     "assessment:track_action",
+    "assessment:accept_risk",
+    "assessment:withdraw_risk",
     "assessment:assessment_report",
 }
 # Who owns the object, if not a member of team 1.

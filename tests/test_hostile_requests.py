@@ -22,6 +22,7 @@ pytestmark = pytest.mark.fuzz
 NASTY = [
     "",
     "na",
+    "dont_know",
     "0",
     "1",
     "2",
@@ -99,7 +100,14 @@ def saved_state() -> tuple:
     return (
         sorted(
             Answer.objects.values_list(
-                "pk", "level_value", "not_applicable", "na_reason", "notes", "links", "confirmed_at"
+                "pk",
+                "level_value",
+                "not_applicable",
+                "dont_know",
+                "na_reason",
+                "notes",
+                "links",
+                "confirmed_at",
             )
         ),
         AnswerChange.objects.count(),

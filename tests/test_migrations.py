@@ -76,7 +76,13 @@ def test_bank_rows_content_types_and_staff_permissions_survive_the_move():
 
 @pytest.mark.django_db(transaction=True)
 def test_results_submitted_before_the_snapshots_get_one_and_keep_their_export():
-    old = migrate([("assessment", "0006_bank_models_moved_to_banks"), ("banks", "0001_initial")])
+    old = migrate(
+        [
+            ("assessment", "0006_bank_models_moved_to_banks"),
+            ("banks", "0001_initial"),
+            ("projects", "0002_targets"),
+        ]
+    )
     user = old.get_model("auth", "User").objects.create(username="ann")
     bank = old.get_model("banks", "QuestionBank").objects.create(name="B", slug="b")
     version = old.get_model("banks", "BankVersion").objects.create(
@@ -129,7 +135,13 @@ def test_results_submitted_before_the_snapshots_get_one_and_keep_their_export():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_portfolio_rows_start_from_each_projects_newest_result():
-    old = migrate([("assessment", "0010_team_answers"), ("banks", "0001_initial")])
+    old = migrate(
+        [
+            ("assessment", "0010_team_answers"),
+            ("banks", "0001_initial"),
+            ("projects", "0002_targets"),
+        ]
+    )
     bank = old.get_model("banks", "QuestionBank").objects.create(name="B", slug="b")
     version = old.get_model("banks", "BankVersion").objects.create(
         bank=bank, number=1, status="draft", scale=[0, 1, 2]

@@ -89,6 +89,7 @@ class Cell(NamedTuple):
     percentile: str | None
     level: str | None
     low_confidence: bool = False  # mostly N/A: the score speaks for few questions
+    asked: bool = True  # False: the result's bank version has no such category
 
 
 @dataclass
@@ -500,12 +501,17 @@ class _Table:
         )
         row.overall_cell = self._cell(overall, percentiles.get("overall"))
         unsure = set(project.low_confidence or ())
-        row.cells = [self._cell(scores[k], percentiles.get(k), k in unsure) for k in self.keys]
+        row.cells = [
+            self._cell(scores[k], percentiles.get(k), k in unsure, asked=k in stored)
+            for k in self.keys
+        ]
         return row
 
-    def _cell(self, score: Decimal | None, percentile: int | None, unsure: bool = False) -> Cell:
+    def _cell(
+        self, score: Decimal | None, percentile: int | None, unsure: bool = False, asked=True
+    ) -> Cell:
         if score is None:
-            return Cell(None, None, None)
+            return Cell(None, None, None, asked=asked)
         # What {{ score }} prints, without Django looking the number format up again for each of
         # a page's ~700 numbers (a third of the page's time). Scores stay below a thousand.
         text = str(score).replace(".", self.decimal_separator)

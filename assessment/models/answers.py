@@ -161,6 +161,8 @@ class Answer(models.Model):
         _("level"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     not_applicable = models.BooleanField(_("not applicable"), default=False)
+    # The respondent cannot say: kept out of the team's median, and reported (issue #13).
+    dont_know = models.BooleanField(_("don't know"), default=False)
     na_reason = models.CharField(
         _("why not applicable"), max_length=20, choices=NotApplicableReason.choices, blank=True
     )
@@ -189,6 +191,11 @@ class Answer(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(level_value__isnull=False, not_applicable=True),
                 name="answer_level_or_na",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dont_know=False)
+                | models.Q(level_value__isnull=True, not_applicable=False),
+                name="answer_dont_know_alone",
             ),
             models.CheckConstraint(
                 condition=models.Q(not_applicable=False) | ~models.Q(na_reason=""),
@@ -226,7 +233,9 @@ class AnswerChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
-    from_value = models.CharField(max_length=10, blank=True, help_text="A level, 'na' or empty.")
+    from_value = models.CharField(
+        max_length=10, blank=True, help_text="A level, 'na', '?' (don't know) or empty."
+    )
     to_value = models.CharField(max_length=10, blank=True)
     notes_changed = models.BooleanField(default=False)
 
@@ -303,6 +312,7 @@ class TeamAnswer(models.Model):
     not_applicable = models.BooleanField(default=False)
     discuss = models.BooleanField(default=False)
     to_confirm = models.BooleanField(default=False)
+    dont_know = models.PositiveIntegerField(default=0)  # respondents who said they don't know
 
     class Meta:
         constraints = [

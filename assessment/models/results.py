@@ -36,8 +36,9 @@ class AssessmentResult(models.Model):
     team_name = models.CharField(max_length=120, blank=True)
     title = models.CharField(max_length=200, blank=True)
     # The export shape this result was submitted under: 1 for results submitted before the
-    # snapshots and marks existed (their exports stay byte-identical), 2 since.
-    export_schema = models.PositiveSmallIntegerField(default=2)
+    # snapshots and marks existed (their exports stay byte-identical), 2 with them, 3 since the
+    # categories' N/A shares and the method's gate are exported too.
+    export_schema = models.PositiveSmallIntegerField(default=3)
     # SHA-256 of the canonical results.json, stored at submit: the report prints it and is stored
     # under it, and rendering must not pay for the export again.
     integrity_sha256 = models.CharField(max_length=64, blank=True, editable=False)
@@ -92,6 +93,8 @@ class QuestionResult(models.Model):
     # was used): a manager may submit with them, and reports say so.
     carried_unconfirmed = models.BooleanField(default=False)
     unsettled = models.BooleanField(default=False)
+    # Respondents who said they don't know: left out of the median, reported with the result.
+    dont_know = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["result", "order"]

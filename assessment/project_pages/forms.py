@@ -1,29 +1,44 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from banks.queries import TargetChoices
 from projects.models import Project
 
 
 class ProjectForm(forms.ModelForm):
-    """A project, and optionally its target level per category of the default question bank."""
+    """A project, its risk tier, and optionally a target level per category of the default question
+    bank over the tier's."""
 
     class Meta:
         model = Project
         fields = ["name", "description", "kind"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, categories=(), scale=(), **kwargs):
+    def __init__(self, *args, choices: TargetChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        choices = choices or TargetChoices()
         self.target_keys = []
+        if choices.tiers:
+            self.fields["risk_tier"] = forms.ChoiceField(
+                label=_("Risk tier"),
+                choices=[("", _("None: every category aims at the top level"))] + choices.tiers,
+                required=False,
+                initial=self.instance.risk_tier,
+                help_text=_(
+                    "Sets the target level of each category, and of critical questions, from the "
+                    "bank's tier; the targets below override it per category."
+                ),
+            )
         targets = self.instance.targets or {}
-        choices = [("", _("Top level (default)"))] + [
-            (f"{value:g}", _("Level %(level)s") % {"level": f"{value:g}"}) for value in scale[:-1]
+        levels = [("", _("The tier's target (top level without a tier)"))] + [
+            (f"{value:g}", _("Level %(level)s") % {"level": f"{value:g}"})
+            for value in choices.scale
         ]
-        for key, name in categories:
+        for key, name in choices.categories:
             field_name = f"target_{key}"
             self.fields[field_name] = forms.ChoiceField(
                 label=_("Target for %(category)s") % {"category": name},
-                choices=choices,
+                choices=levels,
                 required=False,
                 initial="" if key not in targets else f"{targets[key]:g}",
             )
@@ -31,6 +46,8 @@ class ProjectForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Project:
         project = super().save(commit=False)
+        if "risk_tier" in self.fields:
+            project.risk_tier = self.cleaned_data["risk_tier"]
         if self.target_keys:
             project.targets = {
                 key: float(self.cleaned_data[field])
@@ -38,5 +55,5 @@ class ProjectForm(forms.ModelForm):
                 if self.cleaned_data.get(field)
             }
         if commit:
-            project.save(update_fields=["name", "description", "kind", "targets"])
+            project.save(update_fields=["name", "description", "kind", "risk_tier", "targets"])
         return project

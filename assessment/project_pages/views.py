@@ -31,7 +31,8 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def project_create(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = access.get_team_for_user(request.user, team_slug)
     access.require_manager(request.user, team, _("Only the team's managers can create projects."))
-    form = ProjectForm(request.POST or None)
+    tiers = bank_queries.default_bank_target_choices().tiers
+    form = ProjectForm(request.POST or None, choices=bank_queries.TargetChoices(tiers=tiers))
     if request.method == "POST" and form.is_valid():
         project = services.create_project(team=team, **form.cleaned_data)
         messages.success(request, _("Project “%(name)s” created.") % {"name": project.name})
@@ -45,8 +46,8 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     access.require_manager(
         request.user, project.team, _("Only the team's managers can edit projects.")
     )
-    categories, scale = bank_queries.default_bank_categories()
-    form = ProjectForm(request.POST or None, instance=project, categories=categories, scale=scale)
+    choices = bank_queries.default_bank_target_choices()
+    form = ProjectForm(request.POST or None, instance=project, choices=choices)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Project saved."))

@@ -11,7 +11,26 @@ from assessment.services import AnswerInput
 from banks.models import BankVersion
 
 NOT_APPLICABLE = "na"
+DONT_KNOW = "dont_know"
 MAX_LINKS = 20
+
+
+def _level_or_na(form: forms.Form, choice: str) -> Decimal | str | None:
+    """A choice of one of the question's levels or "na" (where allowed); None for no choice."""
+    if not choice:
+        return None
+    if choice == NOT_APPLICABLE:
+        if not form.allow_na:
+            raise forms.ValidationError(_("This question must be answered for every system."))
+        return NOT_APPLICABLE
+    try:
+        value = Decimal(choice)
+    except InvalidOperation:
+        value = None
+    # NaN, sNaN and infinities are not levels; sNaN would even raise on comparison.
+    if value is None or not value.is_finite() or value not in form.scale:
+        raise forms.ValidationError(_("That is not one of this question's levels."))
+    return value
 
 
 class AnswerForm(forms.Form):
@@ -19,7 +38,9 @@ class AnswerForm(forms.Form):
 
     The questionnaire always sends `choice` (a hidden empty one before the radios), `notes` and
     `links`; a post without them is not this form, and must not read as an empty answer.
-    An empty `choice` means "no level given": the saved level, if any, is kept.
+    An empty `choice` means "no level given": the saved level, if any, is kept. A level, "na"
+    and "dont_know" exclude each other: a post that sends two of them is refused, not read as
+    whichever came last.
     """
 
     REQUIRED_KEYS = ("choice", "notes", "links")
@@ -48,21 +69,17 @@ class AnswerForm(forms.Form):
         self.allow_na = allow_na
 
     def clean_choice(self) -> Decimal | str | None:
+        # The field reads the last `choice` sent; the questionnaire sends an empty one, then the
+        # ticked radio. More than one answer means a tampered form.
+        sent = self.data.getlist("choice") if hasattr(self.data, "getlist") else []
+        if len({c.strip() for c in sent if c.strip()}) > 1:
+            raise forms.ValidationError(
+                _("Choose one answer: a level, “not applicable” or “don't know”.")
+            )
         choice = self.cleaned_data["choice"].strip()
-        if not choice:
-            return None
-        if choice == NOT_APPLICABLE:
-            if not self.allow_na:
-                raise forms.ValidationError(_("This question must be answered for every system."))
-            return NOT_APPLICABLE
-        try:
-            value = Decimal(choice)
-        except InvalidOperation:
-            value = None
-        # NaN, sNaN and infinities are not levels; sNaN would even raise on comparison.
-        if value is None or not value.is_finite() or value not in self.scale:
-            raise forms.ValidationError(_("That is not one of this question's levels."))
-        return value
+        if choice == DONT_KNOW:
+            return DONT_KNOW
+        return _level_or_na(self, choice)
 
     def clean_links(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
@@ -94,9 +111,11 @@ class AnswerForm(forms.Form):
     def to_input(self) -> AnswerInput:
         data = self.cleaned_data
         not_applicable = data["choice"] == NOT_APPLICABLE
+        dont_know = data["choice"] == DONT_KNOW
         return AnswerInput(
-            value=None if not_applicable else data["choice"],
+            value=None if not_applicable or dont_know else data["choice"],
             not_applicable=not_applicable,
+            dont_know=dont_know,
             na_reason=data["na_reason"] if not_applicable else "",
             na_detail=data["na_detail"] if not_applicable else "",
             notes=data["notes"],
@@ -152,4 +171,6 @@ class SettleForm(forms.Form):
         self.scale = scale
         self.allow_na = allow_na
 
-    clean_choice = AnswerForm.clean_choice
+    def clean_choice(self) -> Decimal | str | None:
+        # A team settles on a level or "not applicable"; "don't know" is no settlement.
+        return _level_or_na(self, self.cleaned_data["choice"].strip())

@@ -64,6 +64,11 @@ class Questionnaire:
         return [row for c in self.categories for row in c.questions if row.consensus.to_confirm]
 
     @property
+    def with_dont_know(self) -> list[QuestionRow]:
+        """Questions someone said they don't know: reported, and open when nobody answered."""
+        return [row for c in self.categories for row in c.questions if row.consensus.dont_know]
+
+    @property
     def has_open_items(self) -> bool:
         return bool(self.unanswered or self.to_confirm or self.to_discuss)
 

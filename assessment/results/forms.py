@@ -27,3 +27,17 @@ class TrackedActionUpdateForm(forms.ModelForm):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members
+
+
+class AcceptRiskForm(forms.Form):
+    """The team leaves a gap open on purpose: why, and until when (shown in results and PDF)."""
+
+    question = forms.SlugField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    until = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class WithdrawRiskForm(forms.Form):
+    question = forms.SlugField(widget=forms.HiddenInput)

@@ -2,11 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Case, F, Prefetch, Value, When
+from django.utils import timezone
 
-from assessment import planning, scoring
+from assessment import mlops_levels, planning, scoring
 from assessment.models import (
     Assessment,
     AssessmentResult,
@@ -14,9 +16,9 @@ from assessment.models import (
     QuestionResult,
     TrackedAction,
 )
-from banks.models import Question
+from banks.models import BankVersion, Question
 from banks.queries import scale_of
-from projects.models import Project
+from projects.models import AcceptedRisk, Project
 
 
 def load_result(assessment: Assessment, *, answers: bool = False) -> AssessmentResult:
@@ -71,8 +73,30 @@ def previous_result(assessment: Assessment) -> AssessmentResult | None:
     )
 
 
-def targets_of(project: Project) -> dict[str, Decimal]:
-    return {key: Decimal(str(value)) for key, value in (project.targets or {}).items()}
+@dataclass(frozen=True)
+class AgreedTargets:
+    """A project's targets on one bank version: its risk tier's, with the manager's per-category
+    overrides on top (docs/plans.md). A version without tiers (version 1) has only the overrides,
+    and a category without a target aims at the top level."""
+
+    tier: planning.Tier | None
+    by_category: dict[str, Decimal]
+    tiers_offered: bool = False  # the version has tiers, though the project may have none set
+
+    @property
+    def critical(self) -> Decimal | None:
+        return self.tier.critical_target if self.tier else None
+
+    def for_question(self, category_key: str, critical: bool, scale: list[Decimal]) -> Decimal:
+        question = planning.PlanQuestion("", category_key, "", critical=critical)
+        return planning.question_target(question, self.by_category, scale, self.critical)
+
+
+def agreed_targets(project: Project, version: BankVersion) -> AgreedTargets:
+    tiers = planning.tiers_from_data(version.tiers)
+    tier = next((t for t in tiers if t.key == project.risk_tier), None)
+    overrides = {key: Decimal(str(value)) for key, value in (project.targets or {}).items()}
+    return AgreedTargets(tier, planning.tier_targets(tier, overrides), tiers_offered=bool(tiers))
 
 
 @dataclass
@@ -157,6 +181,8 @@ class ResultPage:
     marked: list[QuestionResult] = field(default_factory=list)  # submitted with open items
     tracked: list[TrackedCheck] = field(default_factory=list)
     held_back: HeldBack | None = None
+    accepted: list[planning.AcceptedGap] = field(default_factory=list)
+    mlops: list[mlops_levels.Standing] = field(default_factory=list)
 
     @property
     def weakest(self) -> CategoryResult | None:
@@ -164,6 +190,18 @@ class ResultPage:
         if self.result.method == scoring.ML_TEST_SCORE:
             return min(scored, key=lambda c: (c.points, c.key), default=None)
         return min(scored, key=lambda c: (c.score, c.key), default=None)
+
+    @property
+    def mean_band(self) -> tuple[int, str] | None:
+        """Method 2: the level the mean alone would read (method 1's band), when the gates give
+        a lower one; None otherwise."""
+        result = self.result
+        if result.method_version < 2 or result.method != scoring.MATURITY:
+            return None
+        level, name, _ = scoring.maturity_level(result.overall)
+        if level is None or result.level is None or level <= result.level:
+            return None
+        return level, name
 
     @property
     def adjusted_final(self) -> Decimal | None:
@@ -191,13 +229,13 @@ def result_page(assessment: Assessment, result: AssessmentResult | None = None) 
     previous_scores = {c.key: c.score for c in previous.categories.all()} if previous else {}
     scale = scale_of(result.version)
     span = scale[-1] - scale[0]
-    targets = targets_of(assessment.project)
+    targets = agreed_targets(assessment.project, result.version)
     categories = [
         CategoryRow(
             result=c,
-            target=(100 * (planning.target_for(c.key, targets, scale) - scale[0]) / span).quantize(
-                Decimal("0.1")
-            ),
+            target=(
+                100 * (planning.target_for(c.key, targets.by_category, scale) - scale[0]) / span
+            ).quantize(Decimal("0.1")),
             previous=previous_scores.get(c.key),
         )
         for c in result.categories.all()
@@ -229,17 +267,57 @@ def result_page(assessment: Assessment, result: AssessmentResult | None = None) 
         marked=[q for q in questions if q.carried_unconfirmed or q.unsettled],
         tracked=tracked,
         held_back=HeldBack.of(result, by_key),
+        accepted=accepted_gaps(assessment, result, targets),
+        mlops=mlops_levels.standings(
+            mlops_levels.frameworks_from_data(result.version.mlops_levels),
+            {
+                q.question_key: mlops_levels.Answered(q.value, q.not_applicable)
+                for q in questions
+                if not q.unanswered
+            },
+        ),
     )
 
 
-def gap_streaks(
-    assessment: Assessment, result: AssessmentResult, targets: dict[str, Decimal]
-) -> dict[str, int]:
-    """For each question key: how many consecutive submitted assessments, up to this one, left it
-    below its target. One query for all earlier results of the project."""
+def accepted_gaps(
+    assessment: Assessment, result: AssessmentResult, targets: AgreedTargets
+) -> list[planning.AcceptedGap]:
+    """The gaps of this result the team has accepted as risks, as of today."""
+    accepted = accepted_risks(assessment.project)
+    if not accepted:
+        return []
+    questions = [
+        planning.PlanQuestion(q.question_key, q.category_key, q.text, critical=q.critical)
+        for q in result.questions.all()
+    ]
+    return planning.accepted_gaps(
+        bank_input(result),
+        questions,
+        targets=targets.by_category,
+        critical_target=targets.critical,
+        accepted=accepted,
+        as_of=timezone.localdate(),
+    )
+
+
+@dataclass(frozen=True)
+class GapHistory:
+    """Per question key: how many consecutive submitted assessments, up to this one, left it below
+    its target (plan v1's interest), and for how many days (plan v2's), from the first of them to
+    this one's submit."""
+
+    streaks: dict[str, int]
+    ages: dict[str, int]
+
+
+def gap_history(
+    assessment: Assessment, result: AssessmentResult, targets: AgreedTargets
+) -> GapHistory:
+    """One query for all earlier results of the project on the same bank, matched by key: a
+    question that started a new series in a later bank version has no earlier rows."""
     scale = scale_of(result.version)
-    history: dict[int, dict[str, tuple[Decimal | None, bool, str]]] = defaultdict(dict)
-    order: list[int] = []
+    history: dict[int, dict[str, tuple[Decimal | None, bool, str, bool]]] = defaultdict(dict)
+    submitted: dict[int, datetime] = {}
     rows = (
         QuestionResult.objects.filter(
             result__assessment__project_id=assessment.project_id,
@@ -247,23 +325,41 @@ def gap_streaks(
             result__version__bank_id=result.version.bank_id,
         )
         .order_by("-result__assessment__submitted_at", "result_id")
-        .values_list("result_id", "question_key", "value", "not_applicable", "category_key")
+        .values_list(
+            "result_id",
+            "result__assessment__submitted_at",
+            "question_key",
+            "value",
+            "not_applicable",
+            "category_key",
+            "critical",
+        )
     )
-    for result_id, key, value, na, category_key in rows:
-        if result_id not in history:
-            order.append(result_id)
-        history[result_id][key] = (value, na, category_key)
+    for result_id, submitted_at, key, value, na, category_key, critical in rows:
+        submitted.setdefault(result_id, submitted_at)
+        history[result_id][key] = (value, na, category_key, critical)
     streaks: dict[str, int] = {}
+    ages: dict[str, int] = {}
     for q in result.questions.all():
-        streak = 0
-        for result_id in order:
-            value, na, category_key = history[result_id].get(q.question_key, (None, True, ""))
-            target = planning.target_for(category_key, targets, scale)
+        target = targets.for_question(q.category_key, q.critical, scale)
+        streak, since = 0, assessment.submitted_at
+        for result_id, submitted_at in submitted.items():
+            value, na, _, _ = history[result_id].get(q.question_key, (None, True, "", False))
             if na or (value if value is not None else scale[0]) >= target:
                 break
-            streak += 1
+            streak, since = streak + 1, submitted_at
         streaks[q.question_key] = max(streak, 1)
-    return streaks
+        ages[q.question_key] = (assessment.submitted_at - since).days
+    return GapHistory(streaks, ages)
+
+
+def accepted_risks(project: Project) -> dict[str, planning.AcceptedRisk]:
+    return {
+        risk.question_key: planning.AcceptedRisk(
+            risk.question_key, risk.accepted_by.get_username(), risk.reason, risk.until
+        )
+        for risk in AcceptedRisk.objects.filter(project=project).select_related("accepted_by")
+    }
 
 
 @dataclass
@@ -271,6 +367,8 @@ class PlanPage:
     bank: scoring.BankInput
     baseline: scoring.ScoreCard
     actions: list[planning.Action]
+    accepted: list[planning.AcceptedGap] = field(default_factory=list)
+    targets: AgreedTargets | None = None
 
     def by_bucket(self) -> list[tuple[str, list[planning.Action]]]:
         return [
@@ -279,10 +377,13 @@ class PlanPage:
         ]
 
 
-def plan_page(assessment: Assessment, result: AssessmentResult | None = None) -> PlanPage:
+def plan_page(
+    assessment: Assessment, result: AssessmentResult | None = None, *, as_of: date | None = None
+) -> PlanPage:
+    """The plan as of `as_of` (default today): an accepted risk holds until its end date."""
     result = result or load_result(assessment)
     bank = bank_input(result)
-    targets = targets_of(assessment.project)
+    targets = agreed_targets(assessment.project, result.version)
     questions = (
         Question.objects.filter(version_id=result.version_id)
         .select_related("category")
@@ -296,19 +397,40 @@ def plan_page(assessment: Assessment, result: AssessmentResult | None = None) ->
             text=q.text,
             prerequisites=tuple(q.prerequisites),
             steps={
-                s.to_value: planning.Step(s.to_value, s.advice, s.effort, s.impact)
+                s.to_value: planning.Step(s.to_value, s.advice, s.effort, s.impact, s.effort_weeks)
                 for s in q.remediations.all()
             },
+            critical=q.critical,
         )
         for q in questions
     ]
+    as_of = as_of or timezone.localdate()
+    accepted = accepted_risks(assessment.project)
+    gaps = gap_history(assessment, result, targets)
     actions = planning.plan(
         bank,
         plan_questions,
-        targets=targets,
-        streaks=gap_streaks(assessment, result, targets),
+        targets=targets.by_category,
+        critical_target=targets.critical,
+        streaks=gaps.streaks,
+        gap_ages=gaps.ages,
+        accepted=accepted,
+        as_of=as_of,
     )
-    return PlanPage(bank=bank, baseline=scoring.score(bank), actions=actions)
+    return PlanPage(
+        bank=bank,
+        baseline=scoring.score(bank),
+        actions=actions,
+        accepted=planning.accepted_gaps(
+            bank,
+            plan_questions,
+            targets=targets.by_category,
+            critical_target=targets.critical,
+            accepted=accepted,
+            as_of=as_of,
+        ),
+        targets=targets,
+    )
 
 
 def plan_action(assessment: Assessment, question_key: str) -> planning.Action | None:

@@ -5,13 +5,20 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment import access, charts, downloads, exports, planning, services
 from assessment.models import TrackedAction
 from assessment.results import queries
-from assessment.results.forms import TrackActionForm, TrackedActionUpdateForm
+from assessment.results.forms import (
+    AcceptRiskForm,
+    TrackActionForm,
+    TrackedActionUpdateForm,
+    WithdrawRiskForm,
+)
+from projects import services as project_services
 
 
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -77,6 +84,50 @@ def track_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Added to the project's backlog."))
     else:
         messages.info(request, _("This action was already in the backlog."))
+    return redirect("assessment:plan", pk=pk)
+
+
+@require_POST
+def accept_risk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leave a gap of this plan open on purpose: the plan drops it, its interest stops, and the
+    results and PDF show who accepted it, why and until when."""
+    assessment = access.get_submitted_assessment_for_user(request.user, pk)
+    form = AcceptRiskForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not accepted: give a reason and an end date."))
+        return redirect("assessment:plan", pk=pk)
+    key = form.cleaned_data["question"]
+    page = queries.plan_page(assessment)
+    gaps = {a.question_key for a in page.actions} | {g.question_key for g in page.accepted}
+    if key not in gaps:
+        messages.error(request, _("That question has no gap in this plan."))
+        return redirect("assessment:plan", pk=pk)
+    try:
+        project_services.accept_risk(
+            project=assessment.project,
+            question_key=key,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            until=form.cleaned_data["until"],
+            today=timezone.localdate(),
+        )
+    except project_services.AcceptanceRefused as refused:
+        messages.error(request, _("Not accepted: %(error)s") % {"error": refused})
+        return redirect("assessment:plan", pk=pk)
+    messages.success(request, _("Risk accepted: the gap leaves the plan until that date."))
+    return redirect("assessment:plan", pk=pk)
+
+
+@require_POST
+def withdraw_risk(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.get_submitted_assessment_for_user(request.user, pk)
+    form = WithdrawRiskForm(request.POST)
+    if form.is_valid() and project_services.withdraw_risk(
+        project=assessment.project, question_key=form.cleaned_data["question"]
+    ):
+        messages.success(request, _("The gap is back in the plan."))
+    else:
+        messages.error(request, _("There was no accepted risk to withdraw."))
     return redirect("assessment:plan", pk=pk)
 
 

@@ -26,7 +26,8 @@ from projects.models import Project
 
 @dataclass(frozen=True)
 class AnswerInput:
-    """What a respondent posted for one question; value None with not_applicable False = no level."""
+    """What a respondent posted for one question: a level, not applicable, or don't know; none of
+    them (value None, both flags False) = no level given."""
 
     value: Decimal | None = None
     not_applicable: bool = False
@@ -35,11 +36,23 @@ class AnswerInput:
     notes: str = ""
     links: str = ""
     confirm: bool = False
+    dont_know: bool = False
+
+    def __post_init__(self) -> None:
+        # The form refuses these with a message; a caller that builds one anyway has a bug, and
+        # must learn it here rather than from the database's constraint mid-transaction.
+        if self.dont_know and (self.value is not None or self.not_applicable):
+            raise ValueError("“Don't know” goes with neither a level nor “not applicable”.")
 
 
-def _choice_text(value: Decimal | None, not_applicable: bool) -> str:
+DONT_KNOW = "?"  # how the history records a don't know
+
+
+def _choice_text(value: Decimal | None, not_applicable: bool, dont_know: bool = False) -> str:
     if not_applicable:
         return "na"
+    if dont_know:
+        return DONT_KNOW
     return "" if value is None else f"{value.normalize():f}"
 
 
@@ -91,11 +104,15 @@ def record_answer(
 
 def _save(assessment, current, respondent, answer: AnswerInput, now: datetime) -> SavedAnswer:
     previous = current.mine
-    previous_choice = _choice_text(previous.value, previous.not_applicable) if previous else ""
+    previous_choice = (
+        _choice_text(previous.value, previous.not_applicable, previous.dont_know)
+        if previous
+        else ""
+    )
     evidence_changed = (answer.notes, answer.links) != (
         (previous.notes, previous.links) if previous else ("", "")
     )
-    new_choice = _choice_text(answer.value, answer.not_applicable)
+    new_choice = _choice_text(answer.value, answer.not_applicable, answer.dont_know)
     # No level given (notes typed before choosing, or a form that sent none) keeps the saved one:
     # a level is never cleared by omission.
     level_given = bool(new_choice)
@@ -104,7 +121,7 @@ def _save(assessment, current, respondent, answer: AnswerInput, now: datetime) -
     question_id = current.question.id
     fields = ["notes", "links", "updated_at"]
     if level_given:
-        fields += ["level_value", "not_applicable", "na_reason", "na_detail"]
+        fields += ["level_value", "not_applicable", "dont_know", "na_reason", "na_detail"]
     if confirming:
         fields += ["carried_over", "confirmed_at", "confirmed_by"]
     Answer.objects.bulk_create(
@@ -115,6 +132,7 @@ def _save(assessment, current, respondent, answer: AnswerInput, now: datetime) -
                 respondent=respondent,
                 level_value=answer.value,
                 not_applicable=answer.not_applicable,
+                dont_know=answer.dont_know,
                 na_reason=answer.na_reason,
                 na_detail=answer.na_detail,
                 notes=answer.notes,
@@ -145,7 +163,9 @@ def _save(assessment, current, respondent, answer: AnswerInput, now: datetime) -
     before = previous.counted if previous else None
     if level_given:
         still_carried = previous is not None and previous.carried and not confirming
-        after = consensus.Counted(answer.value, answer.not_applicable, still_carried)
+        after = consensus.Counted(
+            answer.value, answer.not_applicable, still_carried, dont_know=answer.dont_know
+        )
     else:
         after = before
     scale = scale_of(assessment.version)
@@ -186,10 +206,16 @@ def _extend_sitting(assessment, question_id: int, respondent, now: datetime) -> 
 
 def _stored(team: consensus.Consensus) -> tuple:
     """The part of the team's answer a TeamAnswer row keeps."""
-    return (team.value, team.not_applicable, team.discuss, team.to_confirm)
+    return (team.value, team.not_applicable, team.discuss, team.to_confirm, team.dont_know)
 
 
-def _store_team_answers(assessment: Assessment, teams: dict[int, consensus.Consensus]) -> None:
+def _store_team_answers(
+    assessment: Assessment, teams: dict[int, consensus.Consensus], *, answers_read: bool = True
+) -> None:
+    """Upsert the team answers. `answers_read` False: the teams were judged without reading the
+    answers (a settlement), so each row keeps its don't-know count; a question without a row yet
+    has no don't know, as every answer that says so writes its row."""
+    fields = ["level_value", "not_applicable", "discuss", "to_confirm"]
     TeamAnswer.objects.bulk_create(
         [
             TeamAnswer(
@@ -199,12 +225,13 @@ def _store_team_answers(assessment: Assessment, teams: dict[int, consensus.Conse
                 not_applicable=team.not_applicable,
                 discuss=team.discuss,
                 to_confirm=team.to_confirm,
+                dont_know=team.dont_know,
             )
             for question_id, team in teams.items()
         ],
         update_conflicts=True,
         unique_fields=["assessment", "question"],
-        update_fields=["level_value", "not_applicable", "discuss", "to_confirm"],
+        update_fields=[*fields, "dont_know"] if answers_read else fields,
     )
 
 
@@ -277,7 +304,9 @@ def _carried_answers(
     previous: AssessmentResult, assessment: Assessment, respondent
 ) -> list[Answer]:
     """The team answers stored with the previous result, and its respondents' pooled evidence, per
-    question key: what was submitted, never the answer rows as they stand."""
+    question key: what was submitted, never the answer rows as they stand. A don't know is never
+    carried: it is no team answer (all don't know leaves the question unanswered), and the next
+    assessment asks again."""
     team = {q.question_key: q for q in previous.questions.all()}
     evidence: dict[str, list[AnswerSnapshot]] = {}
     for snapshot in previous.answers.all():
@@ -346,7 +375,11 @@ def settle_question(
         },
     )
     settled = consensus.Settled(settlement.level_value, settlement.not_applicable)
-    _store_team_answers(assessment, {question_id: consensus.consensus_of_counts([], [], settled)})
+    _store_team_answers(
+        assessment,
+        {question_id: consensus.consensus_of_counts([], [], settled)},
+        answers_read=False,
+    )
     return settlement
 
 

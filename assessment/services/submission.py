@@ -35,10 +35,10 @@ class IncompleteAssessmentError(Exception):
 
 @transaction.atomic
 def submit_assessment(*, assessment: Assessment, by, allow_open_items: bool = False) -> Assessment:
-    """Freeze the assessment and store its result. Open items (unanswered questions, carried-over
-    answers nobody confirmed, disagreements nobody settled) refuse the submit unless a manager
-    allows them: unanswered ones count as the lowest level, the others as they stand, and the
-    result marks them."""
+    """Freeze the assessment and store its result. Open items (unanswered questions, those every
+    respondent said they don't know included; carried-over answers nobody confirmed;
+    disagreements nobody settled) refuse the submit unless a manager allows them: unanswered ones
+    count as the lowest level, the others as they stand, and the result marks them."""
     assessment = lock_open(assessment)
     answers = queries.team_answers(assessment)
     teams = queries.consensus_by_question(assessment, answers)
@@ -154,7 +154,8 @@ def _store_result(
             gate_share=version.gate_share,
         )
     )
-    respondents = {r.respondent for rs in answers.responses.values() for r in rs if r.is_answered}
+    # Who took part: a respondent who said they don't know responded, though not with an answer.
+    respondents = {r.respondent for rs in answers.responses.values() for r in rs if r.responded}
     result = AssessmentResult.objects.create(
         **result_fields(card),
         assessment=assessment,
@@ -181,6 +182,7 @@ def _store_result(
             settled_note=notes.get(q.pk, ""),
             carried_unconfirmed=teams[q.pk].to_confirm,
             unsettled=teams[q.pk].discuss,
+            dont_know=teams[q.pk].dont_know,
         )
         for i, q in enumerate(questions)
     )

@@ -12,9 +12,9 @@ register = template.Library()
 @register.simple_tag
 def score_cells(row, plain: bool = False) -> str:
     """One <td> per category of a dashboard row: the score's chip, a low-confidence mark, and
-    (unless `plain`) its percentile; "—" for a project never assessed, "N/A" for a category
-    whose questions were all not applicable."""
-    empty = "—" if row.never else gettext("N/A")
+    (unless `plain`) its percentile; "—" for a project never assessed or a category its bank
+    version does not have, "N/A" for a category whose questions were all not applicable."""
+    not_applicable = "—" if row.never else gettext("N/A")
     mark = format_html(
         '<span class="low-confidence" title="{0}">?<span class="visually-hidden"> {0}</span></span>',
         gettext("low confidence: mostly N/A"),
@@ -22,7 +22,14 @@ def score_cells(row, plain: bool = False) -> str:
     return format_html_join(
         "",
         '<td class="num">{}</td>',
-        ((_cell(cell, plain, mark) if cell.score is not None else empty,) for cell in row.cells),
+        (
+            (
+                _cell(cell, plain, mark)
+                if cell.score is not None
+                else (not_applicable if cell.asked else "—"),
+            )
+            for cell in row.cells
+        ),
     )
 
 

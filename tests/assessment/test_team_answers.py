@@ -25,7 +25,7 @@ write = st.one_of(
         st.just("answer"),
         st.integers(0, 2),  # respondent
         st.sampled_from(KEYS),
-        st.sampled_from(["", "0", "1", "2", "na"]),  # "" = notes only
+        st.sampled_from(["", "0", "1", "2", "na", "?"]),  # "" = notes only, "?" = don't know
         st.booleans(),  # re-confirm
     ),
     st.tuples(st.just("settle"), st.sampled_from(KEYS), st.sampled_from(["0", "2", "na"])),
@@ -45,8 +45,9 @@ def apply(assessment, users, step) -> None:
             question_id=question.pk,
             respondent=users[who],
             answer=services.AnswerInput(
-                value=Decimal(choice) if choice not in ("", "na") else None,
+                value=Decimal(choice) if choice not in ("", "na", "?") else None,
                 not_applicable=choice == "na",
+                dont_know=choice == "?",
                 na_reason="other" if choice == "na" else "",
                 notes=f"notes {choice}",
                 confirm=confirm,
@@ -105,7 +106,14 @@ class TeamAnswersAgreeWithAnswers(TestCase):
                 team_answer.not_applicable,
                 team_answer.discuss,
                 team_answer.to_confirm,
-            ) == (expected.value, expected.not_applicable, expected.discuss, expected.to_confirm)
+                team_answer.dont_know,
+            ) == (
+                expected.value,
+                expected.not_applicable,
+                expected.discuss,
+                expected.to_confirm,
+                expected.dont_know,
+            )
         missing = set(rows) - set(
             TeamAnswer.objects.filter(assessment=assessment).values_list("question_id", flat=True)
         )
@@ -151,7 +159,8 @@ def reference_consensus(responses, scale) -> tuple:
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from([Decimal(0), Decimal(1), Decimal(2)]), st.booleans(), st.booleans()
+            st.sampled_from([Decimal(0), Decimal(1), Decimal(2), "na", "?"]),  # "?": don't know
+            st.booleans(),
         ),
         max_size=30,
     )
@@ -159,13 +168,20 @@ def reference_consensus(responses, scale) -> tuple:
 def test_consensus_of_counts_follows_the_rule_response_by_response(answers):
     scale = [Decimal(0), Decimal(1), Decimal(2)]
     responses = [
-        consensus.Response(f"r{i}", None if na else value, na, carried)
-        for i, (value, na, carried) in enumerate(answers)
+        consensus.Response(
+            f"r{i}",
+            value if isinstance(value, Decimal) else None,
+            value == "na",
+            carried,
+            dont_know=value == "?",
+        )
+        for i, (value, carried) in enumerate(answers)
     ]
     team = consensus.consensus_of_counts(consensus.counted(responses), scale)
     assert (team.value, team.not_applicable, team.discuss, team.to_confirm) == reference_consensus(
         responses, scale
     )
+    assert team.dont_know == sum(1 for r in responses if r.dont_know)
     assert sum(
         c.respondents for c in consensus.tally_of_counts(consensus.counted(responses))
     ) == len(responses)

@@ -10,14 +10,14 @@ pytestmark = pytest.mark.browser
 def test_staff_drafts_edits_previews_and_publishes_a_bank_version(page, admin_user, shipped_banks):
     admin_user.is_superuser = True
     admin_user.save(update_fields=["is_superuser"])
-    v1 = shipped_banks["ml-technical-debt"]
+    v2 = shipped_banks["ml-technical-debt-v2"]
     log_in(page, "admin")
 
-    page.goto(f"/admin/banks/bankversion/{v1.pk}/change/")
+    page.goto(f"/admin/banks/bankversion/{v2.pk}/change/")
     page.get_by_role("button", name="New draft from this version").click()
     page.wait_for_url("**/change/")
-    expect(page.get_by_text("Created ML technical debt v2 (Draft)")).to_be_visible()
-    draft = BankVersion.objects.get(bank=v1.bank, number=2)
+    expect(page.get_by_text("Created ML technical debt v3 (Draft)")).to_be_visible()
+    draft = BankVersion.objects.get(bank=v2.bank, number=3)
 
     page.get_by_role("link", name="Questions of this version").click()
     page.get_by_role("link", name="data-schema").click()
@@ -35,8 +35,8 @@ def test_staff_drafts_edits_previews_and_publishes_a_bank_version(page, admin_us
 
     page.goto(f"/admin/banks/bankversion/{draft.pk}/change/")
     page.get_by_role("button", name="Validate and publish").click()
-    expect(page.get_by_text("Published ML technical debt v2")).to_be_visible()
+    expect(page.get_by_text("Published ML technical debt v3")).to_be_visible()
     draft.refresh_from_db()
     assert draft.status == BankVersion.Status.PUBLISHED
-    # Version 1 still reads as it did: past scores keep their wording.
-    assert Question.objects.get(version=v1, key="data-schema").text.startswith("How are the")
+    # Version 2 still reads as it did: past scores keep their wording.
+    assert Question.objects.get(version=v2, key="data-schema").text.startswith("How are the")

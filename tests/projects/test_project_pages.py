@@ -135,7 +135,7 @@ def test_the_new_project_form(client_for, bob, team1):
     assert 'name="target_' not in html  # targets are set when editing
 
 
-def test_the_new_project_form_runs_four_queries(client_for, bob, team1, django_assert_num_queries):
+def test_the_new_project_form_runs_five_queries(client_for, bob, team1, django_assert_num_queries):
     client = client_for(bob)
     url = create_url(team1)
 
@@ -143,7 +143,8 @@ def test_the_new_project_form_runs_four_queries(client_for, bob, team1, django_a
     # user
     # team (access)
     # bob's role (managers only)
-    with django_assert_num_queries(4):
+    # the default bank's newest published version (its risk tiers)
+    with django_assert_num_queries(5):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -168,7 +169,7 @@ def test_manager_creates_a_project_with_a_unique_slug(client_for, bob, project1)
     assert "Project “Query ranker” created." in client.get(response["Location"]).text
 
 
-def test_creating_a_project_runs_eight_queries(client_for, bob, team1, django_assert_num_queries):
+def test_creating_a_project_runs_nine_queries(client_for, bob, team1, django_assert_num_queries):
     client = client_for(bob)
     url = create_url(team1)
 
@@ -176,11 +177,12 @@ def test_creating_a_project_runs_eight_queries(client_for, bob, team1, django_as
     # user
     # team (access)
     # bob's role (managers only)
+    # the default bank's newest published version (its risk tiers)
     # savepoint
     # is the slug taken
     # insert the project
     # release savepoint
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.post(url, {"name": "Churn"})
 
     assert response["Location"] == "/projects/churn/"
@@ -246,13 +248,38 @@ def test_manager_sets_a_lower_target_per_category(client_for, bob, project1, shi
     tampered = client.post(edit_url(project1), {"name": "Query ranker", "target_data": "9"})
 
     assert '<label for="id_target_data">Target for Data</label>' in form
-    assert form.count('<select name="target_') == 6  # one per category of the default bank
-    assert '<option value="3">Level 3</option>' in form and 'value="4"' not in form
+    assert form.count('<select name="target_') == 7  # one per category of the default bank's v2
+    # The empty choice is the tier's target; the top level can be chosen as an override.
+    assert (
+        '<option value="" selected>The tier&#x27;s target (top level without a tier)</option>'
+        in form
+    )
+    assert '<option value="4">Level 4</option>' in form
     project1.refresh_from_db()
     assert project1.targets == {"data": 2.0}
     assert tampered.status_code == 200
     assert '<p class="error" id="id_target_data_error">Select a valid choice.' in tampered.text
     assert Project.objects.get().targets == {"data": 2.0}
+
+
+def test_manager_sets_the_risk_tier_from_the_bank_s_tiers(client_for, bob, project1, shipped_banks):
+    client = client_for(bob)
+
+    form = squeeze(client.get(edit_url(project1)).text)
+    client.post(edit_url(project1), {"name": "Query ranker", "risk_tier": "internal"})
+    project1.refresh_from_db()
+    tampered = client.post(edit_url(project1), {"name": "Query ranker", "risk_tier": "reckless"})
+
+    assert '<option value="customer-facing">Customer-facing</option>' in form
+    assert project1.risk_tier == "internal"
+    assert tampered.status_code == 200 and "Select a valid choice." in tampered.text
+    assert Project.objects.get().risk_tier == "internal"
+
+
+def test_a_new_project_can_start_with_a_risk_tier(client_for, bob, team1, shipped_banks):
+    client_for(bob).post(create_url(team1), {"name": "Churn", "risk_tier": "regulated"})
+
+    assert Project.objects.get(slug="churn").risk_tier == "regulated"
 
 
 def test_the_edit_form_runs_six_queries(

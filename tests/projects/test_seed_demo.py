@@ -1,12 +1,16 @@
+from decimal import Decimal as D
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from assessment import queries
-from assessment.models import Answer, Assessment
+from assessment import queries, scoring
+from assessment.models import Answer, Assessment, AssessmentResult
+from assessment.results import queries as results
 from banks.models import BankVersion
 from projects.models import Membership, Project, Team
-from tests.pages import table_headed
+from tests.pages import squeeze, table_headed
 
 
 def snapshot():
@@ -106,3 +110,82 @@ def test_the_demo_dashboard_shows_a_stale_project_to_bob(db, settings, client):
     rows = table_headed(html, "Compare", "Project")
     assert [(row[1], row[2]) for row in rows] == [("Related items", "Search & Ranking")]
     assert rows[0][-1].endswith(" stale")
+
+
+# --- bank version 2 in the demo (issue #13) ------------------------------------------------------
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+
+def latest_result(slug: str):
+    return (
+        Project.objects.get(slug=slug)
+        .assessments.filter(status="submitted")
+        .order_by("-submitted_at")
+        .first()
+        .result
+    )
+
+
+def test_the_history_crosses_from_bank_version_1_to_version_2(demo):
+    for project in Project.objects.all():
+        numbers = list(
+            project.assessments.filter(status="submitted")
+            .order_by("submitted_at")
+            .values_list("version__number", flat=True)
+        )
+        assert numbers[-1] == 2 and set(numbers[:-1]) == {1}, project.slug
+
+
+def test_the_demo_has_a_project_whose_gated_level_is_below_its_mean_band(demo, client):
+    result = latest_result("fraud-scoring")
+    band, band_name, _ = scoring.maturity_level(result.overall)
+    client.force_login(get_user_model().objects.get(username="carol"))
+
+    html = squeeze(client.get(reverse("assessment:results", args=[result.assessment_id])).text)
+
+    assert result.method_version == 2 and result.level < band
+    assert f"The mean alone would read level {band} ({band_name})." in html
+    monitoring = result.questions.get(question_key="ops-prediction-monitoring")
+    assert "<strong>Level 2 is held back:</strong>" in html
+    assert f"“{monitoring.text}” is at 0 (critical: it must be at 1 or above)" in html
+
+
+def test_the_internal_project_s_plan_holds_only_questions_below_its_tier_s_targets(demo):
+    project = Project.objects.get(slug="related-items")
+    result = latest_result("related-items")
+    internal = next(t for t in result.version.tiers if t["key"] == "internal")
+    page = results.plan_page(result.assessment)
+
+    assert project.risk_tier == "internal" and page.actions
+    for action in page.actions:
+        question = result.questions.get(question_key=action.question_key)
+        target = D(internal["targets"][question.category_key])
+        if question.critical:
+            target = max(target, D(internal["critical_target"]))
+        assert (question.value or 0) < target, action.question_key
+    # Its accepted risk is listed apart, with who accepted it and why.
+    (accepted,) = page.accepted
+    assert accepted.risk.by == "bob" and "merchandising" in accepted.risk.reason
+
+
+def test_every_version_1_result_in_the_demo_scores_the_same_again(demo):
+    results_on_v1 = AssessmentResult.objects.filter(version__number=1).prefetch_related(
+        "categories", "questions"
+    )
+    assert results_on_v1.count() >= 15
+
+    for stored in results_on_v1:
+        card = scoring.score(results.bank_input(stored))
+        assert (card.overall, card.level, card.level_name) == (
+            stored.overall,
+            stored.level,
+            stored.level_name,
+        ), stored.pk
+        assert {c.key: c.score for c in card.categories} == {
+            c.key: c.score for c in stored.categories.all()
+        }

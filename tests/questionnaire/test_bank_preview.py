@@ -16,8 +16,10 @@ def test_staff_preview_shows_every_question_and_level(client_for, admin_user, sh
         assert f'<article class="question" id="question-{question.key}">' in html
     levels = Level.objects.filter(question__version=version).count()
     not_applicable = questions.filter(allow_na=True).count()
-    assert html.count('type="radio"') == levels + not_applicable
+    dont_know = questions.count()  # every question may be answered "don't know"
+    assert html.count('type="radio"') == levels + not_applicable + dont_know
     assert html.count('value="na"') == not_applicable > 0
+    assert html.count('value="dont_know"') == dont_know
     assert "54 questions · " in html
     assert "Answers here are not saved." in html
     assert "/questions/" not in html and "hx-post" not in html  # nothing posts an answer

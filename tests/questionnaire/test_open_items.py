@@ -156,7 +156,7 @@ def test_a_manager_submits_with_open_items_and_every_output_marks_them(
     exported = json.loads(
         client.get(reverse("assessment:results_export", args=[carried_over.pk, "json"])).getvalue()
     )
-    assert exported["schema"] == "paydown.results/2"
+    assert exported["schema"] == "paydown.results/3"
     assert [q["carried_over_unconfirmed"] for q in exported["questions"]] == [True, True, True]
     csv_text = (
         client.get(reverse("assessment:results_export", args=[carried_over.pk, "csv"]))
@@ -164,7 +164,7 @@ def test_a_manager_submits_with_open_items_and_every_output_marks_them(
         .decode()
     )
     assert "question,data-a," in csv_text and csv_text.splitlines()[0].endswith(
-        "carried_over_unconfirmed,unsettled"
+        "carried_over_unconfirmed,unsettled,not_applicable_share,low_confidence"
     )
     pdf = client.get(reverse("assessment:assessment_report", args=[carried_over.pk])).getvalue()
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

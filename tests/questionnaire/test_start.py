@@ -25,7 +25,7 @@ def test_the_form_offers_the_latest_published_version_of_each_bank(
     html = squeeze(client_for(alice).get(start_url(project1)).text)
 
     options = [
-        f'<option value="{shipped_banks["ml-technical-debt"].pk}" selected>ML technical debt (v1)</option>',
+        f'<option value="{shipped_banks["ml-technical-debt-v2"].pk}" selected>ML technical debt (v2)</option>',
         f'<option value="{shipped_banks["ml-test-score"].pk}">ML Test Score (v1)</option>',
         f'<option value="{published.pk}">Tiny bank (v1)</option>',
     ]

@@ -29,6 +29,8 @@ def latest():
 def test_earlier_results_get_their_hash_and_job_pdfs_move_to_the_storage(
     client_for, alice, bob, submitted
 ):
+    # Results stored before 0009 were of schema 1 or 2: schema 3's fields came after it.
+    AssessmentResult.objects.filter(assessment=submitted).update(export_schema=2)
     exported = (
         client_for(alice)
         .get(reverse("assessment:results_export", args=[submitted.pk, "json"]))

@@ -107,6 +107,7 @@ def test_a_result_of_the_first_schema_exports_exactly_the_first_shape(client_for
 
 
 def test_the_second_schema_carries_every_answer_with_its_evidence(client_for, alice, submitted):
+    AssessmentResult.objects.filter(assessment=submitted).update(export_schema=2)
     exported = json.loads(
         client_for(alice)
         .get(reverse("assessment:results_export", args=[submitted.pk, "json"]))

@@ -29,8 +29,9 @@ RESULTS_QUERIES = 7
 # the same seven but the answer snapshots (a plan does not show them), then:
 # the bank version's questions ⋈ category
 # their remediation steps
+# the project's accepted risks ⋈ who accepted them
 # the project's question results up to this assessment
-PLAN_QUERIES = 9
+PLAN_QUERIES = 10
 
 
 def test_results_csv_has_the_overall_category_and_question_rows(
@@ -69,7 +70,7 @@ def test_results_json_holds_what_recomputes_the_score(
 
     data = json.loads(response.getvalue())
     assert response["Content-Type"] == "application/json"
-    assert data["schema"] == "paydown.results/2"
+    assert data["schema"] == "paydown.results/3"
     assert data["project"] == {
         "slug": submitted.project.slug,
         "name": "Query ranker",

@@ -40,9 +40,10 @@ def test_plan_lists_every_gap_in_priority_order(
     # the bank version's questions ⋈ category
     # their remediation steps
     # the project's question results up to this assessment (how long each gap is open)
+    # the project's accepted risks ⋈ who accepted them
     # the plan's actions already tracked
     # the team's members (owners to choose from)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(plan_url(submitted))
 
     text = squeeze(response.text)
@@ -76,10 +77,11 @@ def test_what_if_partial_projects_the_ticked_steps(
     # the result's questions
     # the bank version's questions ⋈ category
     # their remediation steps
+    # the project's accepted risks ⋈ who accepted them
     # the project's question results up to this assessment
     # the plan's actions already tracked
     # (the team's members are not read: the partial has no owner menus)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(
             plan_url(submitted),
             {"take": ["code-a", "data-b"]},
@@ -122,10 +124,11 @@ def test_tracking_an_action_adds_it_to_the_backlog_once(
     # the result's questions
     # the bank version's questions ⋈ category
     # their remediation steps
+    # the project's accepted risks ⋈ who accepted them
     # the project's question results up to this assessment
     # the tracked action of this question, if any (get_or_create)
     # savepoint, insert, release (get_or_create's atomic block inside the test's transaction)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.post(track_url(submitted), data)
     again = client.post(track_url(submitted), {"question": "code-a"}, follow=True)
     plan = squeeze(client.get(plan_url(submitted)).text)

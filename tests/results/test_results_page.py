@@ -65,7 +65,8 @@ def test_results_page_shows_the_scores_and_explains_the_computation(
     # the result's questions
     # the project's previous result (none here, so no prefetch of its categories)
     # earlier tracked actions of the project ⋈ owner, source
-    with django_assert_num_queries(8):
+    # the project's accepted risks ⋈ who accepted them
+    with django_assert_num_queries(9):
         response = client.get(results_url(submitted))
 
     text = squeeze(response.text)
@@ -122,7 +123,8 @@ def test_results_page_compares_with_the_previous_assessment_and_checks_tracked_a
     # the project's previous result ⋈ its assessment
     # the previous result's categories
     # earlier tracked actions of the project ⋈ owner, source
-    with django_assert_num_queries(9):
+    # the project's accepted risks ⋈ who accepted them
+    with django_assert_num_queries(10):
         response = client.get(results_url(latest))
 
     text = squeeze(response.text)
