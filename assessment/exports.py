@@ -118,8 +118,13 @@ def _add_marks_and_answers(data: dict[str, Any], result: AssessmentResult) -> No
 
 def _add_confidence_and_gate(data: dict[str, Any], result: AssessmentResult) -> None:
     """Schema 3: each category's N/A share and whether its score speaks for too few of its
-    questions, from its stored counts; and the maturity method the level was reached by, with
-    the gate that held the next level back as it was stored."""
+    questions, from its stored counts; the maturity method the level was reached by, with the
+    gate that held the next level back as it was stored; and who said "don't know"."""
+    said = {(a.question_key, a.respondent) for a in result.answers.all() if a.dont_know}
+    for row, q in zip(data["questions"], result.questions.all(), strict=True):
+        row["dont_know"] = q.dont_know
+        for answer in row["answers"]:
+            answer["dont_know"] = (q.question_key, answer["respondent"]) in said
     for row, c in zip(data["categories"], result.categories.all(), strict=True):
         share = scoring.not_applicable_share(c.counted, c.total)
         row["not_applicable_share"] = _number(share.quantize(Decimal("0.001")))

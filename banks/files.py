@@ -251,7 +251,8 @@ def import_data(data: dict[str, Any]) -> BankVersion:
         raise BankFileError(
             [f"version: {bank.slug} already has a version {data['version']}"]
         ) from None
-    _create_content(version, data["categories"])
+    # The ML Test Score has no N/A (Breck et al. 2017): a test allows it only where the file says so.
+    _create_content(version, data["categories"], allow_na=data["scoring"] != "ml-test-score")
     return version
 
 
@@ -262,7 +263,9 @@ def _method_fields(method: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _create_content(version: BankVersion, categories: list[dict[str, Any]]) -> None:
+def _create_content(
+    version: BankVersion, categories: list[dict[str, Any]], *, allow_na: bool
+) -> None:
     # Bulk inserts: the version is a draft here, so the per-row frozen check has nothing to refuse.
     category_rows = Category.objects.bulk_create(
         Category(
@@ -289,7 +292,7 @@ def _create_content(version: BankVersion, categories: list[dict[str, Any]]) -> N
             why=q["why"],
             weight=Decimal(str(q["weight"])),
             order=i,
-            allow_na=q.get("allow_na", True),
+            allow_na=q.get("allow_na", allow_na),
             na_precondition=q.get("na_precondition", ""),
             critical=q.get("critical", False),
             prerequisites=q.get("prerequisites", []),

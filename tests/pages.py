@@ -1,8 +1,17 @@
 """Read pages as a person does: tables as rows of cell text, and text with white space folded."""
 
+import io
 from html.parser import HTMLParser
 
+from pypdf import PdfReader
+
 HTMX = {"HX-Request": "true"}
+
+
+def pdf_text(content: bytes) -> str:
+    """A PDF's text, page after page, with white space folded as squeeze() folds a page's."""
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
 def squeeze(html: str) -> str:

@@ -117,6 +117,7 @@ class AnswerSnapshot(models.Model):
     respondent = models.CharField(max_length=150)  # the user name at submit
     value = models.DecimalField(max_digits=5, decimal_places=2, null=True)
     not_applicable = models.BooleanField(default=False)
+    dont_know = models.BooleanField(default=False)
     na_reason = models.CharField(max_length=20, blank=True)
     na_detail = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
@@ -243,6 +244,9 @@ class TrackedAction(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
         WONT_DO = "wont_do", _("Won't do")
+        # Left undone on purpose: closing it so records the project's accepted risk (who, why,
+        # until when), which takes the gap out of later plans until then.
+        ACCEPTED_RISK = "accepted_risk", _("Accepted risk")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actions")
     source = models.ForeignKey(
@@ -260,7 +264,7 @@ class TrackedAction(models.Model):
     )
     due = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -272,7 +276,9 @@ class TrackedAction(models.Model):
                 fields=["source", "question_key"], name="trackedaction_unique_per_plan"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["open", "in_progress", "done", "wont_do"]),
+                condition=models.Q(
+                    status__in=["open", "in_progress", "done", "wont_do", "accepted_risk"]
+                ),
                 name="trackedaction_status_valid",
             ),
         ]

@@ -15,6 +15,17 @@ DONT_KNOW = "dont_know"
 MAX_LINKS = 20
 
 
+def na_reasons_for(version: BankVersion) -> dict[str, str]:
+    """The reasons offered for "not applicable", by value. With method version 2 N/A holds only
+    under the question's stated precondition, and a part run by another team is still answered
+    for the system (the level the platform provides), so that reason is no longer offered; it
+    stays in the model for the answers that have it."""
+    reasons = dict(Answer.NotApplicableReason.choices)
+    if version.method_version == 2:
+        del reasons[Answer.NotApplicableReason.OTHER_TEAM]
+    return reasons
+
+
 def _level_or_na(form: forms.Form, choice: str) -> Decimal | str | None:
     """A choice of one of the question's levels or "na" (where allowed); None for no choice."""
     if not choice:
@@ -63,10 +74,20 @@ class AnswerForm(forms.Form):
     )
     confirm = forms.BooleanField(required=False)
 
-    def __init__(self, *args, scale: list[Decimal], allow_na: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        scale: list[Decimal],
+        allow_na: bool,
+        na_reasons: dict[str, str] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.scale = scale
         self.allow_na = allow_na
+        self.na_reasons = (
+            dict(Answer.NotApplicableReason.choices) if na_reasons is None else na_reasons
+        )
 
     def clean_choice(self) -> Decimal | str | None:
         # The field reads the last `choice` sent; the questionnaire sends an empty one, then the
@@ -102,11 +123,28 @@ class AnswerForm(forms.Form):
                 self.add_error(
                     "na_reason", _("Say why it does not apply, to save “not applicable”.")
                 )
+            elif data["na_reason"] not in self.na_reasons:
+                self.add_error(
+                    "na_reason",
+                    _(
+                        "“%(reason)s” is no longer a reason for “not applicable”: answer the "
+                        "level the platform provides for this system and link its documentation."
+                    )
+                    % {"reason": Answer.NotApplicableReason(data["na_reason"]).label},
+                )
             elif data["na_reason"] == Answer.NotApplicableReason.OTHER and not data.get(
                 "na_detail"
             ):
                 self.add_error("na_detail", _("Describe the reason in a few words."))
         return data
+
+    def level_saved(self, before: Decimal | None) -> Decimal | None:
+        """The respondent's level once this form is saved: the one chosen, else (no level
+        given) the level saved `before`; None for N/A and "don't know"."""
+        choice = self.cleaned_data["choice"]
+        if choice is None:
+            return before
+        return choice if isinstance(choice, Decimal) else None
 
     def to_input(self) -> AnswerInput:
         data = self.cleaned_data

@@ -1,15 +1,52 @@
 """Reads for the questionnaire, discussion and submit pages."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
 from assessment import consensus
 from assessment.models import Answer, AnswerChange, Assessment, Comment, Settlement
 from assessment.queries import counted_responses, settled_of, team_progress
-from banks.models import Category, Question
+from banks.models import BankVersion, Category, Question
 from banks.queries import scale_of
+
+
+@dataclass(frozen=True)
+class SeriesNote:
+    """A question whose trend starts in this version: a new question, or one whose meaning
+    changed, so the earlier questions' answers (`replaces`) were not carried over to it."""
+
+    version: int
+    added: bool = False
+    replaces: list[str] = field(default_factory=list)
+
+
+def series_notes(version: BankVersion) -> dict[str, SeriesNote]:
+    """The notes by question key, from the version's map of the previous version's keys (read
+    with the version: no query)."""
+    previous = version.previous_version or {}
+    replaced: dict[str, list[str]] = defaultdict(list)
+    for old, new in (previous.get("keys") or {}).items():
+        if new:
+            replaced[new].append(old)
+    notes = {
+        key: SeriesNote(version.number, replaces=sorted(replaced[key]))
+        for key in previous.get("new_series") or []
+    }
+    notes.update(
+        {key: SeriesNote(version.number, added=True) for key in previous.get("added") or []}
+    )
+    return notes
+
+
+def asks_for_link(version: BankVersion, *, level: Decimal | None, links: str) -> bool | None:
+    """Whether an answer at `level` with these links should be asked for a link to its evidence:
+    a prompt, never a refusal. None when the version asks no answer for links."""
+    if version.evidence_link_from_level is None:
+        return None
+    return level is not None and level >= version.evidence_link_from_level and not links.strip()
 
 
 @dataclass
@@ -23,6 +60,8 @@ class QuestionRow:
     settlement: Settlement | None
     tally: list[consensus.Count]
     comment_count: int
+    series: SeriesNote | None = None
+    link_prompt: bool | None = None  # None: the version asks no answer for links
 
     @property
     def answered_by(self) -> int:
@@ -171,21 +210,30 @@ def _category_rows(
         s.question_id: s
         for s in assessment.settlements.filter(question_id__in=ids).select_related("settled_by")
     }
-    scale = scale_of(assessment.version)
+    version = assessment.version
+    scale = scale_of(version)
+    series = series_notes(version)
     rows_by_category = []
     for category in categories:
         rows = []
         for question in category.questions.all():
             settlement = settlements.get(question.pk)
             counted = responses[(question.pk,)]
+            own = mine.get(question.pk)
             rows.append(
                 QuestionRow(
                     question=question,
-                    mine=mine.get(question.pk),
+                    mine=own,
                     consensus=consensus.consensus_of_counts(counted, scale, settled_of(settlement)),
                     settlement=settlement,
                     tally=consensus.tally_of_counts(counted),
                     comment_count=comment_counts.get(question.pk, 0),
+                    series=series.get(question.key),
+                    link_prompt=asks_for_link(
+                        version,
+                        level=own.level_value if own else None,
+                        links=own.links if own else "",
+                    ),
                 )
             )
         progress = consensus.progress_of(row.consensus for row in rows)

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment import access, downloads, exports, services
 from assessment import queries as team_queries
-from assessment.models import Answer, Assessment, SubmittedAssessmentError
+from assessment.models import Assessment, SubmittedAssessmentError
 from assessment.questionnaire import queries
 from assessment.questionnaire.forms import (
     AnswerForm,
     CommentForm,
     SettleForm,
     StartAssessmentForm,
+    na_reasons_for,
 )
 from assessment.reports import tasks as report_tasks
 from banks import queries as bank_queries
@@ -118,7 +119,7 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": page.progress,
         "nav_items": page.nav_items,
         "editable": assessment.is_open,
-        "na_reasons": Answer.NotApplicableReason.choices,
+        "na_reasons": na_reasons_for(assessment.version),
     }
     return render(request, "questionnaire/questionnaire.html", context)
 
@@ -155,6 +156,7 @@ def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             request.POST,
             scale=bank_queries.scale_of(assessment.version),
             allow_na=current.question.allow_na,
+            na_reasons=na_reasons_for(assessment.version),
         )
         if not form.is_valid():
             return _answer_not_saved(request, assessment, key, form.first_error(), status=422)
@@ -170,11 +172,24 @@ def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         return redirect(assessment.question_url(key))
     # Notes typed without a change of level leave progress as it was: nothing to swap.
     progress = team_queries.team_progress(assessment) if saved.team_changed else None
-    return _answer_saved(request, assessment, saved.status, progress)
+    link_prompt = queries.asks_for_link(
+        assessment.version,
+        level=form.level_saved(current.mine.value if current.mine else None),
+        links=form.cleaned_data["links"],
+    )
+    return _answer_saved(request, assessment, saved.status, progress, link_prompt=link_prompt)
 
 
-def _answer_saved(request, assessment, status, progress) -> HttpResponse:
-    context = {"status": status, "progress": progress, "saved": True, "assessment": assessment}
+def _answer_saved(
+    request, assessment, status, progress, *, link_prompt: bool | None = None
+) -> HttpResponse:
+    context = {
+        "status": status,
+        "progress": progress,
+        "saved": True,
+        "assessment": assessment,
+        "link_prompt": link_prompt,
+    }
     return render(request, "questionnaire/_answer_saved.html", context)
 
 

@@ -86,7 +86,9 @@ def assessment_report_context(assessment: Assessment) -> dict:
                 result=q,
                 level_label=labels.get((q.question_key, q.value), ""),
                 answers=[
-                    a for a in answers_by_key[q.question_key] if a.notes or a.links or a.is_answered
+                    a
+                    for a in answers_by_key[q.question_key]
+                    if a.notes or a.links or a.is_answered or a.dont_know
                 ],
             )
             for q in result.questions.all()

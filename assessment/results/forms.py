@@ -19,6 +19,15 @@ class TrackActionForm(forms.Form):
 
 
 class TrackedActionUpdateForm(forms.ModelForm):
+    """Status, owner and due date; closing as accepted risk also says why and until when."""
+
+    risk_reason = forms.CharField(
+        label=_("Why the risk is accepted"), max_length=2000, required=False
+    )
+    risk_until = forms.DateField(
+        label=_("Accepted until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
     class Meta:
         model = TrackedAction
         fields = ["status", "owner", "due"]
@@ -27,6 +36,13 @@ class TrackedActionUpdateForm(forms.ModelForm):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members
+
+    def clean(self):
+        data = super().clean()
+        accepting = data.get("status") == TrackedAction.Status.ACCEPTED_RISK
+        if accepting and not (data.get("risk_reason", "").strip() and data.get("risk_until")):
+            raise forms.ValidationError(_("Say why the risk is accepted, and until when."))
+        return data
 
 
 class AcceptRiskForm(forms.Form):

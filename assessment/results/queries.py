@@ -179,6 +179,7 @@ class ResultPage:
     weakest_questions: list[QuestionResult]
     settled: list[QuestionResult]
     marked: list[QuestionResult] = field(default_factory=list)  # submitted with open items
+    dont_know: list[QuestionResult] = field(default_factory=list)  # someone said "don't know"
     tracked: list[TrackedCheck] = field(default_factory=list)
     held_back: HeldBack | None = None
     accepted: list[planning.AcceptedGap] = field(default_factory=list)
@@ -265,6 +266,7 @@ def result_page(assessment: Assessment, result: AssessmentResult | None = None) 
         weakest_questions=weakest,
         settled=[q for q in questions if q.settled],
         marked=[q for q in questions if q.carried_unconfirmed or q.unsettled],
+        dont_know=[q for q in questions if q.dont_know],
         tracked=tracked,
         held_back=HeldBack.of(result, by_key),
         accepted=accepted_gaps(assessment, result, targets),

@@ -148,8 +148,17 @@ def update_action(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
     members = access.team_members(action.project.team_id)
     form = TrackedActionUpdateForm(request.POST, instance=action, members=members)
     if form.is_valid():
-        form.save()
-        messages.success(request, _("Action updated."))
+        try:
+            services.update_tracked_action(
+                action=action,
+                by=request.user,
+                today=timezone.localdate(),
+                **form.cleaned_data,
+            )
+        except project_services.AcceptanceRefused as refused:
+            messages.error(request, _("Not saved: %(error)s") % {"error": refused})
+        else:
+            messages.success(request, _("Action updated."))
     else:
         first_error = next(iter(form.errors.values()))[0]
         messages.error(request, _("Not saved: %(error)s") % {"error": first_error})

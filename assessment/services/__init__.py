@@ -1,7 +1,7 @@
 """Writes, called as `services.<verb>(...)` with keyword arguments: answering while an assessment
 is open, submitting it, and tracking its plan's actions."""
 
-from assessment.services.actions import track_action
+from assessment.services.actions import track_action, update_tracked_action
 from assessment.services.answers import (
     AnswerInput,
     SavedAnswer,
@@ -30,4 +30,5 @@ __all__ = [
     "start_assessment",
     "submit_assessment",
     "track_action",
+    "update_tracked_action",
 ]

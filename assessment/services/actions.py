@@ -1,7 +1,12 @@
-"""Writes after submit: take a plan's action into the project's backlog."""
+"""Writes after submit: take a plan's action into the project's backlog, and follow it there."""
+
+from datetime import date
+
+from django.db import transaction
 
 from assessment import planning
 from assessment.models import Assessment, TrackedAction
+from projects import services as project_services
 
 
 def track_action(
@@ -22,3 +27,37 @@ def track_action(
             "due": due,
         },
     )
+
+
+@transaction.atomic
+def update_tracked_action(
+    *,
+    action: TrackedAction,
+    status: str,
+    owner,
+    due: date | None,
+    by,
+    today: date,
+    risk_reason: str = "",
+    risk_until: date | None = None,
+) -> TrackedAction:
+    """Change a backlog item. Closing it as accepted risk records the project's acceptance of the
+    gap (project_services.AcceptanceRefused when its reason or date will not do), and reopening
+    it withdraws that acceptance, in one transaction with the status."""
+    # The status as stored, under a lock: the form has already set the new one on `action`.
+    stored = TrackedAction.objects.select_for_update().get(pk=action.pk)
+    accepted = TrackedAction.Status.ACCEPTED_RISK
+    if status == accepted:
+        project_services.accept_risk(
+            project=action.project,
+            question_key=action.question_key,
+            by=by,
+            reason=risk_reason,
+            until=risk_until,
+            today=today,
+        )
+    elif stored.status == accepted:
+        project_services.withdraw_risk(project=action.project, question_key=action.question_key)
+    stored.status, stored.owner, stored.due = status, owner, due
+    stored.save(update_fields=["status", "owner", "due", "updated"])
+    return stored

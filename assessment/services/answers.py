@@ -270,9 +270,15 @@ def confirm_carried(*, assessment: Assessment, by, question_ids: list[int]) -> i
 def start_assessment(
     *, project: Project, version: BankVersion, started_by, title: str, carry_over: bool = False
 ) -> Assessment:
-    """Start an assessment; optionally carry the previous submitted one's team answers over."""
+    """Start an assessment; optionally carry over the team answers of the project's last submitted
+    assessment on the same bank (any version: questions match by key, and a question whose meaning
+    changed has a new key, so it is asked again)."""
     previous = (
-        project.assessments.filter(status=Assessment.Status.SUBMITTED, result__isnull=False)
+        project.assessments.filter(
+            status=Assessment.Status.SUBMITTED,
+            result__isnull=False,
+            version__bank_id=version.bank_id,
+        )
         .select_related("result")
         .order_by("-submitted_at")
         .first()

@@ -202,6 +202,7 @@ def _store_snapshot(result: AssessmentResult) -> None:
             respondent=answer.respondent.get_username(),
             value=answer.level_value,
             not_applicable=answer.not_applicable,
+            dont_know=answer.dont_know,
             na_reason=answer.na_reason,
             na_detail=answer.na_detail,
             notes=answer.notes,

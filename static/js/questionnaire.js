@@ -80,6 +80,14 @@
     var explained = [400, 409, 422].indexOf(event.detail.xhr.status) !== -1;
     if (form && !explained) showError(form, event.detail.xhr.status);
   });
+  // A save that leaves a level asking for a link opens "Notes and evidence", where the link goes;
+  // a page loaded with the prompt has the details open already.
+  document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+    var prompt = event.detail.target;
+    if (prompt && prompt.classList.contains("evidence-prompt") && prompt.firstElementChild) {
+      prompt.closest("details").open = true;
+    }
+  });
   document.body.addEventListener("htmx:sendError", function (event) {
     var form = answerForm(event);
     if (form) showError(form, 0);

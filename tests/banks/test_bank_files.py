@@ -167,3 +167,22 @@ def test_a_bank_scored_as_the_ml_test_score_must_have_its_shape(change, message)
         files.load(files.dump(data))
 
     assert any(error.startswith(message) for error in refused.value.errors), refused.value.errors
+
+
+def test_an_ml_test_score_bank_refuses_na_unless_its_file_allows_it(db):
+    data = files.load((files.BANK_FILES / "ml-test-score.yaml").read_bytes())
+    allowed = {
+        q["key"] for c in data["categories"] for q in c["questions"] if q.get("allow_na", True)
+    }
+    for category in data["categories"]:
+        for q in category["questions"]:
+            if q["key"] != "data-1":
+                q.pop("allow_na", None)
+    data["categories"][0]["questions"][0]["allow_na"] = True
+
+    version = files.import_data(data)
+
+    assert allowed  # the shipped file allows N/A on some tests, saying so for each
+    assert set(
+        Question.objects.filter(version=version, allow_na=True).values_list("key", flat=True)
+    ) == {"data-1"}

@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from assessment import services
 from assessment.models import Answer, Assessment, Settlement
 from tests import factories
 from tests.browser.conftest import log_in
@@ -210,3 +211,35 @@ def test_the_team_panel_loads_everyones_answers_when_opened(page, alice, bob, as
     with page.expect_response("**/questions/data-a/comments/"):
         panel.get_by_role("button", name="Comment").click()
     expect(panel.get_by_text("Which CI job?")).to_be_visible()
+
+
+def test_a_level_asking_for_evidence_prompts_for_a_link_until_one_is_saved(
+    page, alice, project1, shipped_banks
+):
+    assessment = services.start_assessment(
+        project=project1,
+        version=shipped_banks["ml-technical-debt-v2"],
+        started_by=alice,
+        title="V2",
+    )
+    log_in(page, "alice")
+    page.goto(f"/assessments/{assessment.pk}/?category=data")
+    page.wait_for_load_state("load")
+    card = question(page, "data-skew-detection")
+    prompt = card.get_by_text("Link the evidence for this level")
+    expect(prompt).to_have_count(0)
+
+    with page.expect_response("**/questions/data-skew-detection/") as chosen:
+        card.get_by_text("Automated parity check").click()
+    assert chosen.value.status == 200
+    expect(prompt).to_be_visible()
+    expect(card.locator("details.evidence")).to_have_attribute("open", "")  # where the link goes
+
+    card.get_by_label("Evidence links").fill("https://ci.example/parity-job")
+    with page.expect_response("**/questions/data-skew-detection/") as linked:
+        card.get_by_label("Evidence links").blur()  # a change event saves the form
+    assert linked.value.status == 200
+    expect(prompt).to_have_count(0)
+    answer = Answer.objects.get(question__key="data-skew-detection")
+    assert (answer.level_value, answer.links) == (3, "https://ci.example/parity-job")
+    assert page.console_problems == []

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import expect
 
@@ -64,3 +66,42 @@ def test_the_later_steps_open_on_demand(page, alice, bob, shipped_banks, project
         page.locator("details.bucket-later summary").click()
 
     expect(page.locator("article.action")).to_have_count(54)
+
+
+def test_an_internal_project_s_plan_v2_accepts_a_risk_and_results_show_it(
+    page, alice, bob, shipped_banks, project1
+):
+    """Issue #13 end to end: the manager sets the risk tier, the plan holds only the gaps below
+    its targets, a gap accepted as a risk leaves it, and the results name who, why and until."""
+    version = shipped_banks["ml-technical-debt-v2"]
+    levels = {q.key: 2 for q in version.questions.all()} | {"data-schema": 1, "ops-input-drift": 0}
+    assessment = factories.make_result(project1, version, bob, levels, title="V2").assessment
+    log_in(page, "bob")
+
+    page.goto(f"/projects/{project1.slug}/edit/")
+    page.get_by_label("Risk tier").select_option(label="Internal")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Project saved.")).to_be_visible()
+
+    page.goto(f"/assessments/{assessment.pk}/plan/")
+    expect(page.locator(".targets-basis")).to_contain_text("Targets from the risk tier Internal")
+    expect(page.locator("article.action")).to_have_count(2)  # only the two below level 2
+    card = page.locator("#action-data-schema")
+    card.get_by_text("Accept the risk instead").click()
+    card.get_by_label("Why").fill("The schema is enforced by the vendor's feed")
+    until = (date.today() + timedelta(days=90)).isoformat()
+    card.get_by_label("Until").fill(until)
+    card.get_by_role("button", name="Accept the risk").click()
+    expect(
+        page.get_by_text("Risk accepted: the gap leaves the plan until that date.")
+    ).to_be_visible()
+    expect(page.locator("article.action")).to_have_count(1)
+    expect(page.locator("#bucket-accepted")).to_be_visible()
+
+    page.goto(f"/assessments/{assessment.pk}/results/")
+    accepted = page.locator("#accepted-risks")
+    expect(accepted).to_contain_text("The schema is enforced by the vendor's feed")
+    expect(accepted).to_contain_text("bob")
+    expect(accepted).to_contain_text(until)
+    expect(page.locator(".mlops-levels")).to_contain_text("Google Cloud: level 0 of 2")
+    assert chart_errors(page) == []

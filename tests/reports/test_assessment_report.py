@@ -2,24 +2,18 @@
 the result's integrity hash, served from there; a progress page (202) that polls until then."""
 
 import hashlib
-import io
 
 import pytest
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection
 from django.urls import reverse
-from pypdf import PdfReader
 
 from assessment import services
 from assessment.models import Answer, AssessmentResult, ReportJob
 from assessment.reports import pdf as reports
 from assessment.reports import tasks
 from tests import factories
-from tests.pages import HTMX
-
-
-def pdf_text(content: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+from tests.pages import HTMX, pdf_text
 
 
 def report_url(assessment) -> str:

@@ -1,14 +1,13 @@
 """Names are text: "$…$" in a project, bank or category name is never typeset as maths."""
 
 import html
-import io
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from assessment import charts, services
 from assessment.reports import svg_charts
+from tests.pages import pdf_text
 
 NAMES = ["Bad $\\undefinedmacro$", "Cost $x^2$ model"]
 
@@ -46,5 +45,5 @@ def test_the_portfolio_report_renders_a_project_named_like_maths(
     response = client_for(bob).get(reverse("assessment:portfolio_report"), {"bank": "tiny"})
 
     assert response.status_code == 200
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.getvalue())).pages)
+    text = pdf_text(response.getvalue())
     assert NAMES[0] in text

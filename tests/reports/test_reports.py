@@ -17,12 +17,7 @@ from assessment.reports import pdf as reports
 from assessment.reports import views as report_views
 from projects.models import Project
 from tests import factories
-from tests.pages import HTMX
-
-
-def pdf_text(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+from tests.pages import HTMX, pdf_text
 
 
 def test_the_report_holds_the_project_categories_questions_and_hash(

@@ -12,7 +12,6 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
-from pypdf import PdfReader
 
 from assessment import services
 from assessment.models import Assessment, AssessmentResult
@@ -21,6 +20,7 @@ from banks import files
 from banks import services as bank_services
 from tests import factories
 from tests.banks.bank_data import gated_bank, small_bank
+from tests.pages import pdf_text
 
 # The schema-2 exports of the `submitted` fixture as they were before schema 3 existed, with its
 # dates fixed by `fix_dates`; the assessment's id and project slug depend on the test order.
@@ -66,10 +66,6 @@ SCHEMA_2_CSV = (
 
 def export(client, assessment, fmt: str) -> bytes:
     return client.get(reverse("assessment:results_export", args=[assessment.pk, fmt])).getvalue()
-
-
-def pdf_text(content: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def fix_dates(assessment) -> None:
@@ -259,3 +255,21 @@ def test_the_migration_leaves_every_stored_result_on_its_schema(submitted):
     executor.migrate(latest)
 
     assert AssessmentResult.objects.get(assessment=submitted).export_schema == 2
+
+
+def test_schema_3_says_who_did_not_know(client_for, alice, bob, published, project1):
+    assessment = services.start_assessment(
+        project=project1, version=published, started_by=alice, title="Unsure"
+    )
+    factories.answer(assessment, alice, {"data-a": "?", "data-b": 1, "code-a": 0})
+    factories.answer(assessment, bob, {"data-a": 2, "data-b": 1, "code-a": 0})
+    services.submit_assessment(assessment=assessment, by=bob)
+
+    exported = json.loads(export(client_for(alice), assessment, "json"))
+
+    data_a = next(q for q in exported["questions"] if q["key"] == "data-a")
+    assert (data_a["level"], data_a["dont_know"]) == (2, 1)
+    assert {a["respondent"]: a["dont_know"] for a in data_a["answers"]} == {
+        "alice": True,
+        "bob": False,
+    }

@@ -2,19 +2,14 @@
 before the snapshots keep their exports byte for byte."""
 
 import hashlib
-import io
 import json
 
 from django.db import connection
 from django.urls import reverse
-from pypdf import PdfReader
 
 from assessment.models import AnswerSnapshot, AssessmentResult
 from assessment.reports import pdf as reports
-
-
-def pdf_text(content: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+from tests.pages import pdf_text
 
 
 def downloads(client, pk: int) -> dict[str, bytes]:

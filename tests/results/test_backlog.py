@@ -8,6 +8,7 @@ from django.urls import reverse
 from assessment import services
 from assessment.models import TrackedAction
 from assessment.results import queries
+from projects.models import AcceptedRisk
 from tests import factories
 from tests.pages import table_headed
 
@@ -111,8 +112,11 @@ def test_updating_an_action_saves_status_owner_and_due(
     # the owner, among the team's members (the form's choice)
     # the owner exists (the model's foreign key check)
     # savepoint, the status check constraint, release (validated inside the test's transaction)
+    # savepoint (the update's transaction: acceptance and status together)
+    # the tracked action again, locked (its stored status: accepted risk or not)
     # update of the action
-    with django_assert_num_queries(10):
+    # release savepoint
+    with django_assert_num_queries(13):
         response = client.post(url, data)
     page = client.get(response["Location"])
 
@@ -175,3 +179,46 @@ def test_updating_takes_a_post_only(client_for, bob, submitted):
     action = track(submitted, "code-a")
 
     assert client_for(bob).get(update_url(action)).status_code == 405
+
+
+def test_closing_an_action_as_accepted_risk_records_the_acceptance_and_reopening_withdraws_it(
+    client_for, alice, submitted
+):
+    action = track(submitted, "data-b")
+    client = client_for(alice)
+    until = date.today().replace(year=date.today().year + 1)
+
+    refused = client.post(update_url(action), {"status": "accepted_risk"}, follow=True)
+    action.refresh_from_db()
+    assert "Say why the risk is accepted, and until when." in refused.text
+    assert action.status == "open" and not AcceptedRisk.objects.exists()
+
+    client.post(
+        update_url(action),
+        {"status": "accepted_risk", "risk_reason": "Vendor owns it", "risk_until": until},
+    )
+    action.refresh_from_db()
+    risk = AcceptedRisk.objects.get()
+    assert action.status == "accepted_risk"
+    assert (risk.project, risk.question_key, risk.accepted_by, risk.reason, risk.until) == (
+        submitted.project, "data-b", alice, "Vendor owns it", until,
+    )  # fmt: skip
+    assert "data-b" not in {a.question_key for a in queries.plan_page(submitted).actions}
+
+    client.post(update_url(action), {"status": "open"})
+    action.refresh_from_db()
+    assert action.status == "open" and not AcceptedRisk.objects.exists()
+
+
+def test_an_acceptance_dated_in_the_past_leaves_the_action_as_it_was(client_for, alice, submitted):
+    action = track(submitted, "data-b")
+
+    response = client_for(alice).post(
+        update_url(action),
+        {"status": "accepted_risk", "risk_reason": "Why", "risk_until": "2020-01-01"},
+        follow=True,
+    )
+
+    action.refresh_from_db()
+    assert "in the next two years" in response.text
+    assert action.status == "open" and not AcceptedRisk.objects.exists()

@@ -14,8 +14,7 @@ from banks import files
 from banks import services as bank_services
 from tests import factories
 from tests.banks.bank_data import gated_bank, small_bank
-from tests.pages import squeeze, table_headed
-from tests.reports.test_assessment_report import pdf_text
+from tests.pages import pdf_text, squeeze, table_headed
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from assessment.results import queries
 from banks import services as bank_services
 from banks.models import Category, Question
 from tests import factories
-from tests.pages import squeeze, table_headed
+from tests.pages import pdf_text, squeeze, table_headed
 
 
 def results_url(assessment) -> str:
@@ -160,3 +160,21 @@ def test_result_pages_are_404_for_another_team_and_before_submit(
     assert (
         client_for(alice).get(reverse(f"assessment:{name}", args=[submitted.pk])).status_code == 200
     )
+
+
+def test_results_and_report_say_who_did_not_know(client_for, alice, bob, published, project1):
+    assessment = services.start_assessment(
+        project=project1, version=published, started_by=alice, title="Unsure"
+    )
+    factories.answer(assessment, alice, {"data-a": "?", "data-b": 1, "code-a": 0})
+    factories.answer(assessment, bob, {"data-a": 2, "data-b": 1, "code-a": 0})
+    services.submit_assessment(assessment=assessment, by=bob)
+    client = client_for(alice)
+
+    html = squeeze(client.get(reverse("assessment:results", args=[assessment.pk])).text)
+    pdf = pdf_text(
+        client.get(reverse("assessment:assessment_report", args=[assessment.pk])).getvalue()
+    )
+
+    assert '<li>How is data-a handled? <span class="badge warn">1 did not know</span></li>' in html
+    assert "1 respondent did not know" in pdf and "alice (don't know)" in pdf
