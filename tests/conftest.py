@@ -154,6 +154,18 @@ def small_portfolio(published, team1, team2, bob, carol):
 
 
 @pytest.fixture
+def unsure(published, project1, alice, bob):
+    """Submitted with alice saying "don't know" on data-a, where bob says 2."""
+    assessment = services.start_assessment(
+        project=project1, version=published, started_by=alice, title="Unsure"
+    )
+    factories.answer(assessment, alice, {"data-a": "?", "data-b": 1, "code-a": 0})
+    factories.answer(assessment, bob, {"data-a": 2, "data-b": 1, "code-a": 0})
+    services.submit_assessment(assessment=assessment, by=bob)
+    return assessment
+
+
+@pytest.fixture
 def carried_over(submitted, bob):
     """A reassessment of `submitted` that starts from its team answers, each marked carried over."""
     return services.start_assessment(

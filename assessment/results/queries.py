@@ -66,7 +66,7 @@ def previous_result(assessment: Assessment) -> AssessmentResult | None:
             assessment__submitted_at__lt=assessment.submitted_at,
             version__bank_id=assessment.version.bank_id,
         )
-        .select_related("assessment")
+        .select_related("assessment", "version")
         .prefetch_related("categories")
         .order_by("-assessment__submitted_at")
         .first()

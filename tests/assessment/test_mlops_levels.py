@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from assessment import mlops_levels
 from assessment.mlops_levels import Answered, Condition, Framework, FrameworkLevel, Unmet
 from banks import files, validation
+from tests.data_paths import all_paths
 
 BANK_FILE = Path(files.BANK_FILES) / "ml-technical-debt-v2.yaml"
 
@@ -312,16 +313,6 @@ json_like = st.recursive(
     ),
     max_leaves=16,
 )  # fmt: skip
-
-
-def all_paths(value, prefix: tuple = ()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from all_paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from all_paths(item, (*prefix, index))
 
 
 @st.composite

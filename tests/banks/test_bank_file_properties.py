@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from banks import files, yaml_reader
 from banks.models import BankVersion, Question
 from tests.banks.bank_data import database_state, small_bank
+from tests.data_paths import all_paths
 
 # --- the property --------------------------------------------------------------------------------
 
@@ -111,16 +112,6 @@ values = st.recursive(
     max_leaves=12,
 )
 FILE_KEYS = ["status", "slug", "version", "weight", "key", "scale", "levels", "value", "to", "x"]
-
-
-def all_paths(value, prefix: tuple = ()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from all_paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from all_paths(item, (*prefix, i))
 
 
 def at(data, path: tuple):

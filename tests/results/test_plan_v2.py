@@ -13,7 +13,7 @@ from assessment.models import Assessment
 from assessment.results import queries
 from projects.models import AcceptedRisk
 from tests import factories
-from tests.pages import squeeze
+from tests.pages import pdf_text, squeeze
 
 
 @pytest.fixture
@@ -138,6 +138,14 @@ def test_accepting_a_risk_takes_the_gap_out_of_the_plan_and_shows_who_why_and_un
             f"<td>alice</td> <td>Schema lives in the vendor&#x27;s feed</td> <td>{until:%Y-%m-%d}</td>"
             in html
         )
+
+    report = pdf_text(
+        client.get(reverse("assessment:assessment_report", args=[assessment.pk])).getvalue()
+    )
+    assert "Accepted risks (1)" in report
+    assert "Schema lives in the vendor's feed" in report and until.isoformat() in report
+    assert "Google Cloud: level 0 of 2 (Manual process)" in report
+    assert "Targets from the risk tier Internal" in report
 
     client.post(
         reverse("assessment:withdraw_risk", args=[assessment.pk]), {"question": "data-schema"}
