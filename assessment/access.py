@@ -25,7 +25,8 @@ from assessment.models import (
 )
 from banks import queries as bank_queries
 from banks.models import BankVersion, Question
-from projects.models import Membership, Project, Team
+from projects import services as project_services
+from projects.models import ApiToken, Membership, Project, Team
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -177,3 +178,45 @@ def get_version_for_preview(user: User, slug: str, number: int) -> BankVersion:
     # Categories, questions and levels in bank order: four queries.
     versions = bank_queries.versions_with_content("levels")
     return get_object_or_404(versions, bank__slug=slug, number=number)
+
+
+# --- API tokens (issue #14): the same lookups, narrowed to what a token may reach -----------------
+
+
+def api_token(raw: str, now) -> ApiToken | None:
+    """The live token with this text (by its digest), with its user and project; None when it is
+    unknown, revoked, expired, or its user is inactive."""
+    token = (
+        ApiToken.objects.select_related("user", "project")
+        .filter(digest=project_services.token_digest(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    return token
+
+
+def token_projects(token: ApiToken) -> QuerySet[Project]:
+    """What the user may see, and of that only the token's project when it names one."""
+    projects = visible_projects(token.user)
+    return projects.filter(pk=token.project_id) if token.project_id else projects
+
+
+def get_project_for_token(token: ApiToken, slug: str) -> Project:
+    return get_object_or_404(token_projects(token).select_related("team"), slug=slug)
+
+
+def get_assessment_for_token(token: ApiToken, pk: int) -> Assessment:
+    assessments = Assessment.objects.select_related(
+        "project__team", "version__bank", "submitted_by"
+    )
+    return get_object_or_404(assessments.filter(project__in=token_projects(token)), pk=pk)
+
+
+def lock_open_assessment_for_token(token: ApiToken, pk: int) -> Assessment:
+    try:
+        return Assessment.objects.filter(project__in=token_projects(token)).lock_open(pk)
+    except Assessment.DoesNotExist:
+        raise Http404 from None

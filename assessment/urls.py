@@ -77,6 +77,23 @@ urlpatterns = [
         results.plan_export,
         name="plan_export",
     ),
+    re_path(
+        r"^assessments/(?P<pk>[0-9]+)/plan/tracker/"
+        r"(?P<tracker_file>github\.json|github\.sh|gitlab\.csv|jira\.csv)$",
+        results.plan_tracker_export,
+        name="plan_tracker_export",
+    ),
+    re_path(
+        r"^projects/(?P<slug>[-a-zA-Z0-9_]+)/backlog\.(?P<fmt>json|csv)$",
+        results.backlog_export,
+        name="backlog_export",
+    ),
+    re_path(
+        r"^projects/(?P<slug>[-a-zA-Z0-9_]+)/backlog/tracker/"
+        r"(?P<tracker_file>github\.json|github\.sh|gitlab\.csv|jira\.csv)$",
+        results.backlog_tracker_export,
+        name="backlog_tracker_export",
+    ),
     path("assessments/<int:pk>/plan/track/", results.track_action, name="track_action"),
     path("assessments/<int:pk>/plan/accept-risk/", results.accept_risk, name="accept_risk"),
     path("assessments/<int:pk>/plan/withdraw-risk/", results.withdraw_risk, name="withdraw_risk"),

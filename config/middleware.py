@@ -23,6 +23,7 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+API_PREFIX = "/api/"
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 UTF8 = {"utf-8", "utf8"}
 
@@ -37,7 +38,8 @@ class FormEncodingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in {"POST", "PUT", "PATCH"}:
+        # The API takes JSON and validates it against its own schema (assessment/api).
+        if request.method in {"POST", "PUT", "PATCH"} and not request.path.startswith(API_PREFIX):
             refusal = self.refusal(request)
             if refusal is not None:
                 return refusal

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its templates and static files: the API docs page, served locally
     "projects",
     "banks",
     "assessment",
@@ -228,3 +229,6 @@ TASKS = {
 
 # A latest assessment older than this is flagged stale on dashboards.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 90)
+
+# The API (issue #14): requests a minute per token, counted in the cache (docs/api.md).
+PAYDOWN_API_RATE = env_int("PAYDOWN_API_RATE", 120)

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from assessment.api import views as api
 from config import views
 
 admin.site.site_header = _("Paydown administration")
@@ -29,6 +30,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls()),
     path("", include("assessment.urls")),
     path("", include("assessment.project_pages.urls")),
 ]

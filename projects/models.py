@@ -58,6 +58,9 @@ class Project(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     # A key of a tier of the bank (e.g. "internal"); a bank version lists its tiers and their targets.
     risk_tier = models.SlugField(_("risk tier"), max_length=60, blank=True)
+    # Lets the project's level badge be read without a login (issue #14); renewing it
+    # invalidates every URL that carries the old one. It reveals only the level and score.
+    badge_token = models.CharField(_("badge token"), max_length=64, blank=True)
     targets = models.JSONField(
         _("target overrides"),
         default=dict,
@@ -112,3 +115,43 @@ class AcceptedRisk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.question_key} accepted until {self.until}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API (issue #14), personal or scoped to one project. Only its SHA-256
+    digest is kept: the token is shown once, when made; its prefix names it in lists."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        ANSWER = "answer", _("Answer")
+        SUBMIT = "submit", _("Submit")
+        MANAGE = "manage", _("Manage")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        help_text=_("Empty: every project the user may see."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes

@@ -1,11 +1,13 @@
 """Writes for teams and projects."""
 
-from datetime import date, timedelta
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils.text import slugify
 
-from projects.models import AcceptedRisk, Project, Team
+from projects.models import AcceptedRisk, ApiToken, Project, Team
 
 
 def unique_project_slug(name: str) -> str:
@@ -61,3 +63,47 @@ def withdraw_risk(*, project: Project, question_key: str) -> bool:
     """The gap is back in the plan; True when there was an acceptance to withdraw."""
     deleted, _ = AcceptedRisk.objects.filter(project=project, question_key=question_key).delete()
     return bool(deleted)
+
+
+TOKEN_START = "pdt_"  # lets secret scanners and people tell a Paydown token from other strings
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(
+    *,
+    user,
+    name: str,
+    scopes: list[str],
+    project: Project | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Make a token and return it with its plain text, which is not kept anywhere: show it once."""
+    unknown = set(scopes) - set(ApiToken.Scope.values)
+    if unknown or not scopes:
+        raise ValueError(f"scopes must be some of {', '.join(ApiToken.Scope.values)}")
+    prefix = secrets.token_hex(4)
+    token = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
+    row = ApiToken.objects.create(
+        user=user,
+        project=project,
+        name=name,
+        prefix=prefix,
+        digest=token_digest(token),
+        scopes=[s for s in ApiToken.Scope.values if s in scopes],
+        expires_at=expires_at,
+    )
+    return row, token
+
+
+def revoke_api_token(*, token: ApiToken, now: datetime) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+
+
+def renew_badge_token(*, project: Project) -> str:
+    """A new badge token: the badge URLs that carry the old one stop working."""
+    project.badge_token = secrets.token_urlsafe(24)
+    project.save(update_fields=["badge_token"])
+    return project.badge_token

@@ -74,6 +74,8 @@ class Assessment(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The API's Idempotency-Key of the submit: a retry with the same key gets the same answer.
+    submit_key = models.CharField(max_length=200, blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 

@@ -1,10 +1,12 @@
 """Results, remediation plans, tracked actions, project history and the results' exports."""
 
+import io
 from decimal import Decimal
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -195,3 +197,53 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     data = exports.plan_data(assessment, queries.plan_page(assessment).actions)
     stem = f"{assessment.project.slug}-assessment-{assessment.pk}-plan"
     return downloads.export(data, exports.plan_csv, stem, fmt)
+
+
+def plan_tracker_export(request: HttpRequest, pk: int, tracker_file: str) -> FileResponse:
+    """The plan's steps as issues to import into GitHub, GitLab or Jira (docs/exports.md)."""
+    assessment = access.get_submitted_assessment_for_user(request.user, pk)
+    slug = assessment.project.slug
+    plan_url = request.build_absolute_uri(reverse("assessment:plan", args=[assessment.pk]))
+    items = exports.plan_tracker_items(
+        assessment, queries.plan_page(assessment).actions, plan_url=plan_url
+    )
+    filename = f"{slug}-assessment-{assessment.pk}-plan-{tracker_file}"
+    about = f"the remediation plan of {slug}, assessment {assessment.pk}"
+    body = exports.tracker_file(items, tracker_file, filename=filename, about=about)
+    return _tracker_attachment(body, filename)
+
+
+def backlog_export(request: HttpRequest, slug: str, fmt: str) -> FileResponse:
+    project = access.get_project_for_user(request.user, slug)
+    data = exports.backlog_data(project, queries.backlog_actions(project))
+    return downloads.export(data, exports.backlog_csv, f"{project.slug}-backlog", fmt)
+
+
+def backlog_tracker_export(request: HttpRequest, slug: str, tracker_file: str) -> FileResponse:
+    """The backlog's open work as issues to import into GitHub, GitLab or Jira."""
+    project = access.get_project_for_user(request.user, slug)
+    actions = queries.backlog_actions(project)
+    plan_urls = {
+        source_id: request.build_absolute_uri(reverse("assessment:plan", args=[source_id]))
+        for source_id in {a.source_id for a in actions}
+    }
+    backlog_url = request.build_absolute_uri(reverse("assessment:backlog", args=[project.slug]))
+    items = exports.backlog_tracker_items(
+        project, actions, backlog_url=backlog_url, plan_urls=plan_urls
+    )
+    filename = f"{project.slug}-backlog-{tracker_file}"
+    about = f"the open actions of the backlog of {project.slug}"
+    body = exports.tracker_file(items, tracker_file, filename=filename, about=about)
+    return _tracker_attachment(body, filename)
+
+
+def _tracker_attachment(body: str, filename: str) -> FileResponse:
+    if filename.endswith(".sh"):
+        # Not in downloads' types: a script to save and run, never to show in the browser.
+        return FileResponse(
+            io.BytesIO(body.encode()),
+            as_attachment=True,
+            filename=filename,
+            content_type="text/x-sh; charset=utf-8",
+        )
+    return downloads.attachment(body, filename)

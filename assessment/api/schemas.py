@@ -1,0 +1,105 @@
+"""The API's request and response shapes (OpenAPI components)."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from ninja import Schema
+from pydantic import Field
+
+Item = TypeVar("Item")
+
+
+class Page(Schema, Generic[Item]):
+    items: list[Item]
+    next: str | None = Field(None, description="Cursor of the next page; null on the last.")
+
+
+class ProjectOut(Schema):
+    slug: str
+    name: str
+    team: str
+    kind: str
+    risk_tier: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    project: str
+    title: str
+    status: str
+    bank: str
+    bank_version: int
+    created: datetime
+    submitted: datetime | None
+
+
+class AssessmentIn(Schema):
+    bank: str = Field(
+        "ml-technical-debt", description="Slug of a bank: its newest published version."
+    )
+    title: str = Field(..., min_length=1, max_length=200)
+    carry_over: bool = Field(
+        False, description="Start from the last submitted result on this bank."
+    )
+
+
+class AnswerIn(Schema):
+    """One of level, not_applicable and dont_know, or none of them to keep the saved level."""
+
+    level: Decimal | None = None
+    not_applicable: bool = False
+    na_reason: str = Field("", max_length=20)
+    na_detail: str = Field("", max_length=300)
+    dont_know: bool = False
+    notes: str = Field("", max_length=5000)
+    links: list[str] = Field(default_factory=list, max_length=20)
+    confirm: bool = Field(False, description="Confirm a carried-over answer.")
+
+
+class AnswerOut(Schema):
+    question: str
+    level: float | None
+    not_applicable: bool
+    na_reason: str
+    na_detail: str
+    dont_know: bool
+    notes: str
+    links: list[str]
+
+
+class TeamAnswerOut(Schema):
+    question: str
+    level: float | None
+    not_applicable: bool
+    dont_know: int = Field(description="Respondents who said they don't know.")
+    discuss: bool
+    to_confirm: bool
+
+
+class AnswersOut(Schema):
+    mine: list[AnswerOut]
+    team: list[TeamAnswerOut]
+
+
+class SubmitIn(Schema):
+    allow_open_items: bool = Field(
+        False, description="Managers only, with the manage scope: submit with open items marked."
+    )
+
+
+class SubmittedOut(Schema):
+    id: int
+    overall: float | None
+    level: int | None
+    level_name: str
+    integrity_sha256: str
+
+
+class BankVersionOut(Schema):
+    bank: str
+    name: str
+    version: int
+    status: str
+    scoring: str
+    method_version: int
