@@ -215,6 +215,12 @@ def get_assessment_for_token(token: ApiToken, pk: int) -> Assessment:
     return get_object_or_404(assessments.filter(project__in=token_projects(token)), pk=pk)
 
 
+def get_tracked_action_for_token(token: ApiToken, slug: str, action_id: int) -> TrackedAction:
+    project = get_project_for_token(token, slug)
+    actions = project.actions.select_related("project__team", "owner", "source")
+    return get_object_or_404(actions, pk=action_id)
+
+
 def lock_open_assessment_for_token(token: ApiToken, pk: int) -> Assessment:
     try:
         return Assessment.objects.filter(project__in=token_projects(token)).lock_open(pk)

@@ -19,6 +19,11 @@ from projects.models import Project
 # each category's N/A share and the maturity method's gate.
 RESULTS_SCHEMAS = {1: "paydown.results/1", 2: "paydown.results/2", 3: "paydown.results/3"}
 PLAN_SCHEMA = "paydown.plan/1"
+# Plan v1 for banks on maturity method 1, v2 for method 2 (docs/plans.md).
+PLAN_FORMULAS = {
+    1: "question weight × category weight × impact × gap × interest ÷ effort",
+    2: "expected overall gain × impact × interest (by the gap's age) ÷ person-weeks",
+}
 HISTORY_SCHEMA = "paydown.answer-history/1"
 
 
@@ -184,7 +189,7 @@ def plan_data(assessment: Assessment, actions: list[planning.Action]) -> dict[st
         "schema": PLAN_SCHEMA,
         "project": assessment.project.slug,
         "assessment": assessment.pk,
-        "formula": "question weight × category weight × impact × gap × interest ÷ effort",
+        "formula": PLAN_FORMULAS[actions[0].method_version if actions else 1],
         "actions": [
             {
                 "rank": a.rank,
@@ -206,6 +211,8 @@ def plan_data(assessment: Assessment, actions: list[planning.Action]) -> dict[st
                     "category": _number(a.category_gain),
                     "overall": _number(a.overall_gain),
                 },
+                "effort_weeks": _number(a.effort_weeks),
+                "gap_open_days": a.age_days,
                 "after": list(a.after),
                 "why": a.why,
             }

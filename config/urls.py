@@ -29,6 +29,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/tokens/", include("assessment.account.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls()),
     path("", include("assessment.urls")),

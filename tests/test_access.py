@@ -21,11 +21,14 @@ NO_OBJECT = {
     "logout": "ends the user's own session",
     "password_change": "the user's own account",
     "password_change_done": "the user's own account",
+    "account:tokens": "lists and makes the user's own tokens; projects offered are visible ones",
+    "account:revoke_token": "the user's own tokens only: another's id is 404 (tests/account)",
     "projects:home": "lists only visible teams",
     "assessment:dashboard": "managed teams, else the member's own projects",
     "assessment:portfolio_report": "managers only (403)",
     "assessment:start_portfolio_report": "managers only (403)",
     "assessment:portfolio_export": "managers only (403)",
+    "projects:badge": "public with the project's badge token, else a bare 404 (test_badge.py)",
 }
 # The admin's own patterns (`<path:object_id>` and the rest) sit behind its staff check: the
 # last test checks it.
@@ -34,6 +37,7 @@ NO_OBJECT = {
 MANAGER_ONLY = {
     "projects:project_create",
     "projects:project_edit",
+    "projects:renew_badge",
     "assessment:portfolio_report",
     "assessment:start_portfolio_report",
     "assessment:portfolio_export",

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_PACKAGES = ("questionnaire", "results", "dashboard", "reports", "project_pages", "api")
+PAGE_PACKAGES = (
+    "questionnaire",
+    "results",
+    "dashboard",
+    "reports",
+    "project_pages",
+    "api",
+    "account",
+)
 
 # Lowest first.
 ROOMS = ["projects", "banks", "domain", "pages", "entry"]

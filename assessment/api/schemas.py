@@ -1,6 +1,6 @@
 """The API's request and response shapes (OpenAPI components)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Generic, TypeVar
 
@@ -94,6 +94,34 @@ class SubmittedOut(Schema):
     level: int | None
     level_name: str
     integrity_sha256: str
+
+
+class TrackedActionOut(Schema):
+    id: int
+    question: str
+    category: str
+    title: str
+    advice: str
+    from_level: float | None
+    to_level: float
+    status: str
+    owner: str | None
+    due: date | None
+    source_assessment: int
+
+
+class TrackIn(Schema):
+    question: str = Field(..., max_length=80, description="A question with a step in the plan.")
+    owner: str | None = Field(None, description="Username of a member of the team.")
+    due: date | None = None
+
+
+class TrackedActionPatch(Schema):
+    status: str | None = Field(None, description="open, in_progress, done, wont_do, accepted_risk")
+    owner: str | None = Field(None, description="Username of a member of the team; '' for none.")
+    due: date | None = None
+    risk_reason: str = Field("", max_length=2000, description="With status accepted_risk.")
+    risk_until: date | None = Field(None, description="With status accepted_risk.")
 
 
 class BankVersionOut(Schema):

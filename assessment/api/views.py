@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
@@ -19,13 +20,20 @@ from assessment import queries as team_queries
 from assessment.api import schemas
 from assessment.api.auth import TokenAuth, require_scope
 from assessment.api.problems import Problem, field_errors, problem_response
-from assessment.models import Answer, Assessment, SubmittedAssessmentError, TeamAnswer
+from assessment.models import (
+    Answer,
+    Assessment,
+    SubmittedAssessmentError,
+    TeamAnswer,
+    TrackedAction,
+)
 from assessment.questionnaire.forms import AnswerForm, na_reasons_for
 from assessment.reports import tasks as report_tasks
 from assessment.results import queries as results
 from banks import files as bank_files
 from banks import queries as bank_queries
 from banks.models import BankVersion
+from projects import services as project_services
 
 api = NinjaAPI(
     title="Paydown API",
@@ -407,6 +415,120 @@ def export_bank_version(request: HttpRequest, slug: str, number: int):
     if version is None or version.is_draft:
         raise Http404(_("No such published bank version."))
     return HttpResponse(bank_files.export_version(version), content_type="application/yaml")
+
+
+# --- backlog ---------------------------------------------------------------------------------------
+
+
+def _tracked(action: TrackedAction) -> dict:
+    return {
+        "id": action.pk,
+        "question": action.question_key,
+        "category": action.category_key,
+        "title": action.title,
+        "advice": action.advice,
+        "from_level": action.from_value,
+        "to_level": action.to_value,
+        "status": action.status,
+        "owner": action.owner.get_username() if action.owner else None,
+        "due": action.due,
+        "source_assessment": action.source_id,
+    }
+
+
+def _team_member(project, username: str | None, path: str):
+    if not username:
+        return None
+    member = access.team_members(project.team_id).filter(username=username).first()
+    if member is None:
+        raise Problem(
+            422, "Unknown owner", errors=[{"path": path, "message": "not a member of the team"}]
+        )
+    return member
+
+
+@api.get(
+    "/projects/{slug}/backlog",
+    response=schemas.Page[schemas.TrackedActionOut],
+    tags=["backlog"],
+)
+def list_backlog(request: HttpRequest, slug: str, paging: Query[Paging]):
+    require_scope(request, "read")
+    project = access.get_project_for_token(request.api_token, slug)
+    rows = project.actions.select_related("owner")
+    return cursor_page(rows, paging.cursor, paging.limit, _tracked)
+
+
+@api.post(
+    "/assessments/{int:pk}/backlog",
+    response={201: schemas.TrackedActionOut, 200: schemas.TrackedActionOut},
+    tags=["backlog"],
+)
+def track_action(request: HttpRequest, pk: int, body: schemas.TrackIn):
+    """Take a step of this assessment's plan into the backlog (once per plan and question: a
+    second time answers 200 with the action as it stands)."""
+    require_scope(request, "manage")
+    assessment = _submitted_for_token(request, pk)
+    action = results.plan_action(assessment, body.question)
+    if action is None:
+        raise Problem(
+            422,
+            "Not in the plan",
+            errors=[{"path": "body.question", "message": "no step of this plan"}],
+        )
+    owner = _team_member(assessment.project, body.owner, "body.owner")
+    tracked, created = services.track_action(
+        assessment=assessment, action=action, owner=owner, due=body.due
+    )
+    return Status(201 if created else 200, _tracked(tracked))
+
+
+@api.patch(
+    "/projects/{slug}/backlog/{int:action_id}",
+    response=schemas.TrackedActionOut,
+    tags=["backlog"],
+)
+def update_backlog_item(
+    request: HttpRequest, slug: str, action_id: int, body: schemas.TrackedActionPatch
+):
+    """Change status, owner or due date; accepted_risk needs risk_reason and risk_until, and
+    records the project's acceptance as the backlog page does."""
+    token = require_scope(request, "manage")
+    action = access.get_tracked_action_for_token(token, slug, action_id)
+    status = body.status or action.status
+    if status not in TrackedAction.Status.values:
+        raise Problem(
+            422, "Unknown status", errors=[{"path": "body.status", "message": "not a status"}]
+        )
+    fields = body.model_fields_set
+    owner = (
+        _team_member(action.project, body.owner, "body.owner")
+        if "owner" in fields
+        else action.owner
+    )
+    accepting = status == TrackedAction.Status.ACCEPTED_RISK
+    if accepting and status != action.status and not (body.risk_reason.strip() and body.risk_until):
+        raise Problem(
+            422,
+            "Say why and until when",
+            errors=[{"path": "body.risk_reason", "message": "needed with accepted_risk"}],
+        )
+    try:
+        updated = services.update_tracked_action(
+            action=action,
+            status=status,
+            owner=owner,
+            due=body.due if "due" in fields else action.due,
+            by=token.user,
+            today=timezone.localdate(),
+            risk_reason=body.risk_reason,
+            risk_until=body.risk_until,
+        )
+    except project_services.AcceptanceRefused as refused:
+        raise Problem(
+            422, "Not accepted", errors=[{"path": "body.risk_until", "message": str(refused)}]
+        ) from None
+    return _tracked(access.get_tracked_action_for_token(token, slug, updated.pk))
 
 
 def urls() -> list[URLPattern | URLResolver]:

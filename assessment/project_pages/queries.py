@@ -1,16 +1,17 @@
-"""Reads for the home page and the project page."""
+"""Reads for the home page, the project page and the project's public badge."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from assessment import consensus
 from assessment.access import User, roles_by_team, visible_teams
-from assessment.models import Answer, Assessment, Settlement
+from assessment.models import Answer, Assessment, LatestResult, Settlement
 from assessment.queries import counted_responses
 from banks.models import Question
-from banks.queries import scale_of
+from banks.queries import DEFAULT_BANK, scale_of
 from projects.models import Membership, Project, Team
 
 
@@ -81,3 +82,30 @@ def progress_by_assessment(assessments: list[Assessment]) -> dict[int, consensus
             for q in question_ids[assessment.version_id]
         )
     return result
+
+
+@dataclass(frozen=True)
+class BadgeLevel:
+    """What the badge may show of a project: its level on the default bank and its score."""
+
+    level: int
+    name: str
+    overall: Decimal
+
+
+def badge_project(slug: str) -> Project | None:
+    """The project behind a badge URL, with only what the token check needs."""
+    return Project.objects.only("pk", "badge_token").filter(slug=slug).first()
+
+
+def badge_level(project: Project) -> BadgeLevel | None:
+    """The level and score of the project's latest result on the default bank, whichever version
+    it was on; None when it has none (or none with a level): one query."""
+    row = (
+        LatestResult.objects.filter(project=project, bank__slug=DEFAULT_BANK)
+        .values_list("result__level", "result__level_name", "overall")
+        .first()
+    )
+    if row is None or row[0] is None or row[2] is None:
+        return None
+    return BadgeLevel(level=row[0], name=row[1], overall=row[2])

@@ -39,7 +39,11 @@ class TrackedActionUpdateForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        accepting = data.get("status") == TrackedAction.Status.ACCEPTED_RISK
+        # In clean() the instance still holds the stored status: only closing it asks why.
+        accepting = (
+            data.get("status") == TrackedAction.Status.ACCEPTED_RISK
+            and self.instance.status != TrackedAction.Status.ACCEPTED_RISK
+        )
         if accepting and not (data.get("risk_reason", "").strip() and data.get("risk_until")):
             raise forms.ValidationError(_("Say why the risk is accepted, and until when."))
         return data

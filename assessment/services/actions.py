@@ -47,7 +47,10 @@ def update_tracked_action(
     # The status as stored, under a lock: the form has already set the new one on `action`.
     stored = TrackedAction.objects.select_for_update().get(pk=action.pk)
     accepted = TrackedAction.Status.ACCEPTED_RISK
-    if status == accepted:
+    # Closing as accepted risk records it; an item already closed so is renewed only when a new
+    # reason comes with the change (an owner or date edit leaves the acceptance as it is).
+    renewing = stored.status != accepted or risk_reason.strip()
+    if status == accepted and renewing:
         project_services.accept_risk(
             project=action.project,
             question_key=action.question_key,
@@ -56,7 +59,7 @@ def update_tracked_action(
             until=risk_until,
             today=today,
         )
-    elif stored.status == accepted:
+    elif status != accepted and stored.status == accepted:
         project_services.withdraw_risk(project=action.project, question_key=action.question_key)
     stored.status, stored.owner, stored.due = status, owner, due
     stored.save(update_fields=["status", "owner", "due", "updated"])

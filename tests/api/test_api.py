@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from assessment import services
-from assessment.models import Answer, Assessment
+from assessment.models import Answer, Assessment, TrackedAction
 from projects import services as project_services
-from projects.models import ApiToken
+from projects.models import AcceptedRisk, ApiToken
 from tests import factories
 
 SCOPES = ["read", "answer", "submit", "manage"]
@@ -274,3 +274,66 @@ def test_the_command_prints_the_token_alone_on_its_last_line(alice, project1, ca
     assert row.digest == project_services.token_digest(token) and token not in row.digest
     assert (row.project, row.scopes) == (project1, ["read", "answer"])
     assert row.expires_at > timezone.now() + timedelta(days=29)
+
+
+# --- backlog ---------------------------------------------------------------------------------------
+
+
+def test_the_backlog_is_tracked_listed_and_closed_through_the_api(client, alice, bob, submitted):
+    token = token_for(alice)
+    slug = submitted.project.slug
+
+    created = call(
+        client, "post", f"/assessments/{submitted.pk}/backlog", token,
+        {"question": "data-b", "owner": "bob", "due": "2027-03-01"},
+    )  # fmt: skip
+    again = call(
+        client, "post", f"/assessments/{submitted.pk}/backlog", token, {"question": "data-b"}
+    )
+    listed = call(client, "get", f"/projects/{slug}/backlog", token).json()
+    action_id = created.json()["id"]
+    until = (timezone.localdate() + timedelta(days=60)).isoformat()
+    refused = call(
+        client, "patch", f"/projects/{slug}/backlog/{action_id}", token, {"status": "accepted_risk"}
+    )
+    closed = call(
+        client, "patch", f"/projects/{slug}/backlog/{action_id}", token,
+        {"status": "accepted_risk", "risk_reason": "Vendor owns it", "risk_until": until},
+    )  # fmt: skip
+    moved = call(client, "patch", f"/projects/{slug}/backlog/{action_id}", token, {"due": None})
+
+    assert (created.status_code, again.status_code) == (201, 200)
+    assert created.json()["owner"] == "bob" and created.json()["due"] == "2027-03-01"
+    assert [item["id"] for item in listed["items"]] == [action_id]
+    assert (
+        refused.status_code == 422 and problem(refused)["errors"][0]["path"] == "body.risk_reason"
+    )
+    assert closed.json()["status"] == "accepted_risk", closed.content
+    risk = AcceptedRisk.objects.get()
+    assert (risk.question_key, risk.accepted_by, risk.reason) == ("data-b", alice, "Vendor owns it")
+    assert moved.json()["due"] is None and AcceptedRisk.objects.get().reason == "Vendor owns it"
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"question": "code-a", "owner": "carol"}, "body.owner"),
+        ({"question": "nothing"}, "body.question"),
+    ],
+)
+def test_tracking_refuses_an_outsider_owner_or_a_step_not_in_the_plan(
+    client, alice, carol, submitted, body, path
+):
+    response = call(client, "post", f"/assessments/{submitted.pk}/backlog", token_for(alice), body)
+
+    assert response.status_code == 422 and problem(response)["errors"][0]["path"] == path
+    assert not TrackedAction.objects.exists()
+
+
+def test_backlog_writes_need_the_manage_scope(client, alice, submitted):
+    response = call(
+        client, "post", f"/assessments/{submitted.pk}/backlog", token_for(alice, ["read", "answer"]),
+        {"question": "data-b"},
+    )  # fmt: skip
+
+    assert response.status_code == 403 and not TrackedAction.objects.exists()

@@ -32,7 +32,8 @@ def world(published, project1, alice, bob, carol):
     )
     factories.answer(submitted, alice, {"data-a": 2, "data-b": 1, "code-a": 0})
     services.submit_assessment(assessment=submitted, by=bob)
-    return {"open": open_one, "submitted": submitted, "project": project1}
+    tracked = factories.make_tracked_action(project1, submitted, "data-b")
+    return {"open": open_one, "submitted": submitted, "project": project1, "action": tracked}
 
 
 def operations(client) -> list[tuple[str, str]]:
@@ -46,12 +47,13 @@ def operations(client) -> list[tuple[str, str]]:
 
 
 def fill(method: str, path: str, world) -> str:
-    submitted_only = path.endswith(("/results", "/plan"))
+    submitted_only = path.endswith(("/results", "/plan", "/backlog")) and "/assessments/" in path
     values = {
         "slug": "tiny" if path.startswith("/api/v1/banks/") else world["project"].slug,
         "pk": (world["submitted"] if submitted_only else world["open"]).pk,
         "question_key": "data-a",
         "number": 1,
+        "action_id": world["action"].pk,
     }
     return re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
 
@@ -60,7 +62,9 @@ def send(client, method: str, url: str, token: str | None):
     headers = {"Idempotency-Key": "sweep"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    body = {"level": 1, "title": "Sweep", "bank": "tiny"} if method in {"post", "put"} else None
+    # A body every write accepts, so that what answers is the access check, not validation.
+    body = {"level": 1, "title": "Sweep", "bank": "tiny", "question": "data-a", "due": None}
+    body = body if method in {"post", "put", "patch"} else None
     kwargs = {"headers": headers}
     if body is not None:
         kwargs |= {"data": json.dumps(body), "content_type": "application/json"}

@@ -222,3 +222,19 @@ def test_an_acceptance_dated_in_the_past_leaves_the_action_as_it_was(client_for,
     action.refresh_from_db()
     assert "in the next two years" in response.text
     assert action.status == "open" and not AcceptedRisk.objects.exists()
+
+
+def test_an_accepted_item_s_owner_changes_without_asking_why_again(client_for, alice, submitted):
+    action = track(submitted, "data-b")
+    client = client_for(alice)
+    until = date.today().replace(year=date.today().year + 1)
+    client.post(
+        update_url(action),
+        {"status": "accepted_risk", "risk_reason": "Vendor owns it", "risk_until": until},
+    )
+
+    client.post(update_url(action), {"status": "accepted_risk", "owner": alice.pk})
+
+    action.refresh_from_db()
+    assert (action.status, action.owner) == ("accepted_risk", alice)
+    assert AcceptedRisk.objects.get().reason == "Vendor owns it"

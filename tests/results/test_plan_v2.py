@@ -2,6 +2,7 @@
 gap's calendar age, accepted risks with who, why and until when, and where the project stands on
 Google's and Microsoft's MLOps levels."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -237,3 +238,19 @@ def test_a_gated_level_below_the_mean_s_band_says_so_and_names_the_gate(
     assert result.level == 1 and result.overall >= 80
     assert "The mean alone would read level 4 (Optimized)." in html
     assert "Level 2 is held back:" in html
+
+
+def test_the_plan_export_names_plan_v2_and_each_step_s_weeks_and_age(
+    client_for, alice, v2, project1
+):
+    project1.risk_tier = "internal"
+    project1.save()
+    result = v2_result(project1, v2, alice, {"data-schema": 1})
+    url = reverse("assessment:plan_export", args=[result.assessment_id, "json"])
+
+    data = json.loads(client_for(alice).get(url).getvalue())
+
+    (action,) = data["actions"]
+    assert data["formula"].startswith("expected overall gain × impact × interest")
+    step = v2.questions.get(key="data-schema").remediations.get(to_value=2)
+    assert (action["effort_weeks"], action["gap_open_days"]) == (float(step.effort_weeks), 0)
