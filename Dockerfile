@@ -10,6 +10,10 @@ RUN python3 -m venv /venv
 COPY requirements.lock /tmp/requirements.lock
 # Wheels only: the slim base has no compiler, and no package's build script runs here.
 RUN /venv/bin/pip install --require-hashes --only-binary=:all: -r /tmp/requirements.lock
+# The pure core and the shipped bank files (cli/, the `paydown` package); its dependencies are in
+# the lock above. Building it fetches setuptools into pip's isolated build environment.
+COPY cli /tmp/cli
+RUN /venv/bin/pip install --no-deps /tmp/cli
 
 FROM ${BASE_IMAGE} AS runtime
 # WeasyPrint needs pango (with pangoft2, harfbuzz, fontconfig) and at least one font.

@@ -11,12 +11,19 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.lock $(BIN)/python
+# The pure core and the `paydown` command (cli/) go in without dependencies: the lock pins those.
+CLI_SOURCES := cli/pyproject.toml $(wildcard cli/src/paydown/*.py cli/src/paydown/*/*.py \
+	cli/src/paydown/bankfile/files/*)
+
+$(VENV)/.installed: requirements.lock $(BIN)/python $(CLI_SOURCES)
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps ./cli
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.lock $(BIN)/python
+$(VENV)/.installed-dev: requirements-dev.lock $(BIN)/python $(CLI_SOURCES)
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	# Editable for development: a change under cli/src is live without reinstalling.
+	$(BIN)/pip install --quiet --no-deps --editable ./cli
 	touch $@ $(VENV)/.installed
 
 # The worker renders large PDF reports from the database queue; it stops with the server.

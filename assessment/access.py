@@ -198,6 +198,16 @@ def api_token(raw: str, now) -> ApiToken | None:
     return token
 
 
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first, with the project each reaches."""
+    return user.api_tokens.select_related("project")
+
+
+def get_api_token_for_user(user: User, token_id: int) -> ApiToken:
+    """One of the user's own tokens; anyone else's id answers 404, as a missing one does."""
+    return get_object_or_404(user.api_tokens, pk=token_id)
+
+
 def token_projects(token: ApiToken) -> QuerySet[Project]:
     """What the user may see, and of that only the token's project when it names one."""
     projects = visible_projects(token.user)

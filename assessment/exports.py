@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from assessment import planning, scoring
+from paydown import planning, scoring
+from paydown.bankfile.validation import plain_number as _number
+
 from assessment.models import AnswerChange, Assessment, AssessmentResult, TrackedAction
-from banks.validation import plain_number as _number
 from projects.models import Project
 
 # Each stored result records the shape it was submitted under, so its export (and the hash its

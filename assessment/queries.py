@@ -14,8 +14,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from paydown import consensus
 
-from assessment import consensus
 from assessment.models import Answer, Assessment, Settlement
 from banks.models import Question
 from banks.queries import scale_of

@@ -1,74 +1,25 @@
 """Bank file format: parse, validate, import and export one bank version as YAML (docs/bank-format.md)."""
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import yaml
 from django.db import IntegrityError, transaction
+from paydown import bankfile
+from paydown.bankfile.validation import number as _number
 
-from banks import queries, validation, yaml_reader
+from banks import queries
 from banks.models import BankVersion, Category, Level, Question, QuestionBank, Remediation
-from banks.validation import number as _number
 
-# Limits of a bank file (docs/bank-format.md, "Limits"); the YAML inside is bounded by yaml_reader.
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_ERRORS = 100  # problems listed in full; the rest are counted
-MAX_ERROR_CHARS = 500
-
-BANK_FILES = Path(__file__).resolve().parent / "bank_files"
-SHIPPED_BANKS = [
-    BANK_FILES / "ml-technical-debt.yaml",
-    BANK_FILES / "ml-test-score.yaml",
-    BANK_FILES / "ml-technical-debt-v2.yaml",  # after version 1, whose keys it maps
-]
-
-
-class BankFileError(Exception):
-    """A bank file or draft that cannot be imported or published; `errors` lists the problems."""
-
-    def __init__(self, errors: list[str]) -> None:
-        # Messages quote the file (jsonschema quotes whole values), so a hostile file must not
-        # turn them into megabytes on the admin page.
-        shown = [
-            error if len(error) <= MAX_ERROR_CHARS else error[: MAX_ERROR_CHARS - 1] + "…"
-            for error in errors[:MAX_ERRORS]
-        ]
-        if len(errors) > MAX_ERRORS:
-            shown.append(f"file: {len(errors) - MAX_ERRORS:,} more problems not shown")
-        super().__init__("; ".join(shown))
-        self.errors = shown
-
-
-# --- parsing and validation (plain data, no database) -------------------------------------------
-
-
-def parse(raw: bytes | str) -> dict[str, Any]:
-    """Turn file content into data, refusing oversized, non-UTF-8, malformed and hostile YAML."""
-    if isinstance(raw, str):
-        raw = raw.encode()
-    if len(raw) > MAX_FILE_BYTES:
-        raise BankFileError([f"file: {len(raw):,} bytes is over the 2 MB limit"])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BankFileError([f"file: not UTF-8 text (byte {error.start})"]) from None
-    try:
-        data = yaml_reader.read(text)
-    except yaml_reader.YAMLRefused as refused:
-        raise BankFileError(refused.problems) from None
-    if not isinstance(data, dict):
-        raise BankFileError(["file: expected a mapping with slug, name, version, categories …"])
-    return data
-
-
-def load(raw: bytes | str) -> dict[str, Any]:
-    """Parse and validate; raises BankFileError listing every problem."""
-    data = parse(raw)
-    errors = validation.validate(data)
-    if errors:
-        raise BankFileError(errors)
-    return data
+# The format itself (parse, validate, the shipped files) is plain data in the paydown package,
+# which the command line shares; this module adds the database's import and export.
+MAX_FILE_BYTES = bankfile.MAX_FILE_BYTES
+MAX_ERRORS = bankfile.MAX_ERRORS
+BANK_FILES = bankfile.FILES
+SHIPPED_BANKS = bankfile.SHIPPED
+BankFileError = bankfile.BankFileError
+parse = bankfile.parse
+load = bankfile.load
 
 
 # --- numbers and YAML output ---------------------------------------------------------------------
@@ -336,7 +287,7 @@ def import_file(raw: bytes | str) -> BankVersion:
 
 
 def load_shipped_banks() -> list[BankVersion]:
-    """Import and publish the banks in bank_files/ whose version is not in the database yet.
+    """Import and publish the shipped banks (paydown/bankfile/files/) whose version is not in the database yet.
 
     They take the way of every bank: imported as a draft, then published, which validates.
     """

@@ -3,8 +3,9 @@
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from paydown.bankfile import validation
 
-from banks import files, validation
+from banks import files
 from banks.models import BankVersion, Question
 
 

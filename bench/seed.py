@@ -19,8 +19,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from paydown import scoring
 
-from assessment import scoring, services
+from assessment import services
 from assessment.models import (
     Answer,
     Assessment,

@@ -105,6 +105,7 @@ def test_no_module_imports_a_room_above_its_own():
         ("banks.management.commands.import_bank", "banks"),
         ("config.urls", "entry"),
         ("django.db", None),
+        ("paydown.scoring", None),  # the pure core, installed from cli/: third-party here
     ],
 )
 def test_rooms_are_assigned_by_package(module, room):
@@ -126,3 +127,17 @@ def test_the_check_covers_every_first_party_module():
 
     assert {"assessment.access", "banks.files", "projects.models", "config.settings"} <= modules
     assert all(room_of(module) is not None for module in modules)
+
+
+def test_the_pure_core_imports_no_django():
+    """cli/src/paydown runs without the server: the command line installs without Django."""
+    package = ROOT / "cli" / "src" / "paydown"
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {imported}"
+        for path in sorted(package.rglob("*.py"))
+        for line, imported in imported_modules(path.read_text())
+        if imported.split(".")[0] in {"django", "assessment", "banks", "projects", "config"}
+    ]
+
+    assert len(list(package.rglob("*.py"))) >= 10
+    assert found == []

@@ -2,21 +2,15 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment.access import User
+from assessment import access
 from assessment.account.forms import ApiTokenForm
 from projects import services
-from projects.models import ApiToken
-
-
-def _get_token_for_user(user: User, token_id: int) -> ApiToken:
-    """One of the user's own tokens; anyone else's id answers 404, as a missing one does."""
-    return get_object_or_404(user.api_tokens, pk=token_id)
 
 
 # no-store: the response to a create holds the token's only plain-text copy, which must not be
@@ -43,7 +37,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form = ApiTokenForm(user=request.user)
     context = {
         "form": form,
-        "tokens": request.user.api_tokens.select_related("project"),
+        "tokens": access.api_tokens_of(request.user),
         "created": created,
         "plaintext": plaintext,
         "now": timezone.now(),
@@ -53,7 +47,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = _get_token_for_user(request.user, token_id)
+    token = access.get_api_token_for_user(request.user, token_id)
     if token.revoked_at is None:
         services.revoke_api_token(token=token, now=timezone.now())
         messages.success(

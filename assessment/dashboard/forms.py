@@ -3,8 +3,8 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from paydown import scoring
 
-from assessment import scoring
 from assessment.dashboard import queries
 
 

@@ -28,8 +28,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Collate, Lower
 from django.utils import formats, timezone
+from paydown import scoring
 
-from assessment import scoring
 from assessment.models import (
     AssessmentResult,
     CategoryResult,

@@ -7,7 +7,7 @@ def build_team_answers(apps, schema_editor):
     """Team answers for the assessments still open, from their answers and settlements."""
     from decimal import Decimal
 
-    from assessment import consensus  # pure: its rules are the ones the app applies
+    from paydown import consensus  # pure: its rules are the ones the app applies
 
     Assessment = apps.get_model("assessment", "Assessment")
     Answer = apps.get_model("assessment", "Answer")

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from paydown import consensus
 
-from assessment import consensus
 from assessment.access import User, roles_by_team, visible_teams
 from assessment.models import Answer, Assessment, LatestResult, Settlement
 from assessment.queries import counted_responses

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from paydown import consensus
 
-from assessment import consensus
 from assessment.models import Answer, AnswerChange, Assessment, Comment, Settlement
 from assessment.queries import counted_responses, settled_of, team_progress
 from banks.models import BankVersion, Category, Question

@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from paydown import scoring
 
-from assessment import access, charts, scoring
+from assessment import access, charts
 from assessment.dashboard import queries as portfolio
 from assessment.models import (
     AnswerSnapshot,

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Case, F, Prefetch, Value, When
 from django.utils import timezone
+from paydown import mlops_levels, planning, scoring
 
-from assessment import mlops_levels, planning, scoring
 from assessment.models import (
     Assessment,
     AssessmentResult,

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from paydown import planning
 
-from assessment import access, charts, downloads, exports, planning, services
+from assessment import access, charts, downloads, exports, services
 from assessment.models import TrackedAction
 from assessment.results import queries
 from assessment.results.forms import (

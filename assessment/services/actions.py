@@ -3,8 +3,8 @@
 from datetime import date
 
 from django.db import transaction
+from paydown import planning
 
-from assessment import planning
 from assessment.models import Assessment, TrackedAction
 from projects import services as project_services
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Subquery
 from django.utils import timezone
+from paydown import consensus
 
-from assessment import consensus, queries
+from assessment import queries
 from assessment.models import (
     Answer,
     AnswerChange,

@@ -11,8 +11,8 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+from paydown import scoring
 
-from assessment import scoring
 from assessment.models import (
     AssessmentResult,
     CategoryResult,

@@ -4,8 +4,9 @@ import hashlib
 
 from django.db import transaction
 from django.utils import timezone
+from paydown import consensus, scoring
 
-from assessment import consensus, exports, queries, scoring
+from assessment import exports, queries
 from assessment.models import (
     Answer,
     AnswerSnapshot,

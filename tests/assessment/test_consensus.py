@@ -3,8 +3,7 @@
 from decimal import Decimal
 
 import pytest
-
-from assessment.consensus import (
+from paydown.consensus import (
     Consensus,
     Count,
     Response,

@@ -5,9 +5,8 @@ from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
-
-from assessment import scoring
-from assessment.scoring import BankInput, CategoryInput, QuestionInput
+from paydown import scoring
+from paydown.scoring import BankInput, CategoryInput, QuestionInput
 
 SCALE = [D(v) for v in "01234"]
 CATEGORIES = [

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from paydown import mlops_levels
+from paydown.bankfile import validation
+from paydown.mlops_levels import Answered, Condition, Framework, FrameworkLevel, Unmet
 
-from assessment import mlops_levels
-from assessment.mlops_levels import Answered, Condition, Framework, FrameworkLevel, Unmet
-from banks import files, validation
+from banks import files
 from tests.data_paths import all_paths
 
 BANK_FILE = Path(files.BANK_FILES) / "ml-technical-debt-v2.yaml"
@@ -239,7 +240,7 @@ def test_no_mapping_is_no_frameworks(data):
     assert mlops_levels.frameworks_from_data(data) == []
 
 
-# --- validation of the mapping (banks/validation.py, on the whole bank file) ---------------------
+# --- validation of the mapping (cli/src/paydown/bankfile/validation.py, on the whole bank file) ---------------------
 
 
 def problems(mapping) -> list[str]:

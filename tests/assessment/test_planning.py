@@ -3,14 +3,12 @@
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 import yaml
-
-from assessment import planning, scoring
-from assessment.planning import PlanQuestion, Step
-from assessment.scoring import BankInput, CategoryInput, QuestionInput
+from paydown import bankfile, planning, scoring
+from paydown.planning import PlanQuestion, Step
+from paydown.scoring import BankInput, CategoryInput, QuestionInput
 
 SCALE = [D(v) for v in "01234"]
 
@@ -165,9 +163,7 @@ def test_a_prerequisite_cycle_that_slipped_through_falls_back_to_priority_alone(
 # Plan v2 (issue #13): expected gain × impact × interest ÷ person-weeks, targets from risk tiers,
 # accepted risk.
 
-BANK_FILE = (
-    Path(__file__).resolve().parents[2] / "banks" / "bank_files" / "ml-technical-debt-v2.yaml"
-)
+BANK_FILE = bankfile.FILES / "ml-technical-debt-v2.yaml"
 AS_OF = date(2025, 6, 30)
 
 

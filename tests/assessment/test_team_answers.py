@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
+from paydown import consensus
 
-from assessment import consensus, services
 from assessment import queries as team_queries
+from assessment import services
 from assessment.models import TeamAnswer
 from assessment.questionnaire import queries as page_queries
 from banks import files

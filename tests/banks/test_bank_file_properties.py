@@ -13,8 +13,9 @@ import pytest
 from django.db import transaction
 from hypothesis import event, given
 from hypothesis import strategies as st
+from paydown.bankfile import yaml_reader
 
-from banks import files, yaml_reader
+from banks import files
 from banks.models import BankVersion, Question
 from tests.banks.bank_data import database_state, small_bank
 from tests.data_paths import all_paths

@@ -2,9 +2,9 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from paydown.bankfile.coverage import DEBT_TYPES, ML_TEST_SCORE_TESTS, missing_coverage
 
 from banks import files
-from banks.coverage import DEBT_TYPES, ML_TEST_SCORE_TESTS, missing_coverage
 from banks.models import BankVersion, Category, Question, QuestionBank
 
 

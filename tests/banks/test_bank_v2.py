@@ -7,8 +7,9 @@ from collections import Counter
 from decimal import Decimal as D
 
 import pytest
+from paydown.bankfile import coverage, validation
 
-from banks import coverage, files, services, validation
+from banks import files, services
 from banks.models import BankVersion
 
 V1 = files.load((files.BANK_FILES / "ml-technical-debt.yaml").read_bytes())

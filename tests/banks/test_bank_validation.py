@@ -2,8 +2,9 @@
 
 import pytest
 import yaml
+from paydown.bankfile import validation
 
-from banks import files, validation
+from banks import files
 from tests.banks.bank_data import small_bank
 
 

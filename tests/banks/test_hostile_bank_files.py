@@ -7,8 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from paydown.bankfile import validation
 
-from banks import files, validation
+from banks import files
 from banks import services as bank_services
 from banks.models import BankVersion
 from tests import factories

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from paydown import scoring
 
-from assessment import queries, scoring
+from assessment import queries
 from assessment.models import Answer, Assessment, AssessmentResult
 from assessment.results import queries as results
 from banks.models import BankVersion

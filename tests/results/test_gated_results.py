@@ -5,8 +5,9 @@ import copy
 from decimal import Decimal
 
 import pytest
+from paydown import scoring
 
-from assessment import scoring, services
+from assessment import services
 from assessment.models import AssessmentResult
 from assessment.reports import pdf
 from assessment.results.queries import bank_input, load_result

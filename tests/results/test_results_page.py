@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from paydown import scoring
 
-from assessment import scoring, services
+from assessment import services
 from assessment.models import AssessmentResult, TrackedAction
 from assessment.results import queries
 from banks import services as bank_services

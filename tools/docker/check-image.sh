@@ -3,7 +3,7 @@
 # mounted container filesystem as the image's user and run the app's own commands there.
 #   tools/docker/check-image.sh [IMAGE]          (default localhost/paydown:check; needs root)
 # Checks: user, healthcheck and command in the config; the static manifest; `check --deploy`;
-# WeasyPrint renders a PDF; the image's CMD (migrate + gunicorn, on 127.0.0.1:$PORT only) serves
+# WeasyPrint renders a PDF; the shipped banks load from the paydown package; the image's CMD (migrate + gunicorn, on 127.0.0.1:$PORT only) serves
 # /healthz and static files; `python -m config.healthcheck` exits 0 against it.
 set -euo pipefail
 
@@ -66,6 +66,12 @@ pdf = weasyprint.HTML(string=\"<h1>Paydown</h1><p>PDF check: é – €</p>\").w
 assert pdf.startswith(b\"%PDF-\")
 print(\"weasyprint\", weasyprint.__version__, \"rendered\", len(pdf), \"bytes\")
 "'
+
+echo "== the paydown package (pure core, shipped banks) and its command"
+in_image sh -c 'cd /app && python -c "
+from paydown import bankfile
+print(len([bankfile.load(p.read_bytes()) for p in bankfile.SHIPPED]), \"shipped banks load\")
+" && paydown --version'
 
 echo "== gunicorn and the healthcheck on 127.0.0.1:$PORT"
 server_cmd=${cmd//0.0.0.0/127.0.0.1}

@@ -38,7 +38,7 @@ from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
-from assessment import scoring
+from paydown import scoring
 
 EFFORT_COST = {"S": Decimal(1), "M": Decimal(2), "L": Decimal(3)}
 INTEREST_RATE = Decimal("0.25")

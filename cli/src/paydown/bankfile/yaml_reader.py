@@ -10,7 +10,7 @@ from yaml.cyaml import CParser
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from banks.validation import format_path
+from paydown.bankfile.validation import format_path
 
 # Far above what the shipped banks use (docs/bank-format.md, "Limits"), low enough that the worst
 # file within them is read and refused in a fraction of a second.

@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "bank_files" / "bank.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent / "files" / "bank.schema.json"
 CENT = Decimal("0.01")  # weights, levels and steps are DecimalField(decimal_places=2)
 STATUS_IN_FILE = (
     "status: a bank file has no status: an import always makes a draft. Delete this line, then "

@@ -79,7 +79,7 @@ class Standing:
 
 def frameworks_from_data(data: dict | None) -> list[Framework]:
     """The frameworks of a bank file's `mlops_levels`, in the file's order; expects data that
-    the bank's validation accepted (banks/validation.py)."""
+    the bank's validation accepted (paydown.bankfile.validation)."""
     if not data:
         return []
     return [
