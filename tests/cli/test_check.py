@@ -117,3 +117,19 @@ def test_validate_only_prints_nothing_for_a_valid_file(tmp_path):
 
 def test_an_unknown_option_is_a_usage_error(tmp_path):
     assert paydown("check", "--fail-over", "3", cwd=tmp_path).returncode == 2
+
+
+def test_version_2_refuses_handled_by_another_team_as_the_server_does(tmp_path):
+    (tmp_path / "paydown.yml").write_text(
+        "bank: ml-technical-debt\nanswers:\n  data-signal-stability:\n"
+        "    level: na\n    reason: other_team\n"
+    )
+
+    result = paydown("check", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert (
+        "answers.data-signal-stability.reason: not applicable needs a reason: out_of_scope, "
+        "not_used" in result.stderr
+    )
+    assert "other_team" not in result.stderr

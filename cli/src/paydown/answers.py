@@ -6,7 +6,7 @@ version: 2
 answers:
   data-schema:
     level: 2            # a level on the bank's scale; "na" (with reason); "?" (don't know); empty
-    reason: not_used    # with "na": not_used, out_of_scope or other_team
+    reason: not_used    # with "na": not_used, out_of_scope (or other_team, on banks of method 1)
     detail: ""          # with "na": optional, up to 300 characters
     notes: ""
     links: []
@@ -31,6 +31,9 @@ NA_REASONS = {
     "not_used": "Not used by this system",
     "other_team": "Handled by another team",
 }
+# With maturity method 2 a part run by another team is answered for the system (the level the
+# platform provides), so that reason is not offered, as on the server (docs/scoring.md).
+OTHER_TEAM = "other_team"
 MAX_DETAIL_CHARS = 300
 ENTRY_FIELDS = {"level", "reason", "detail", "notes", "links"}
 
@@ -118,12 +121,21 @@ def validate(data: dict[str, Any], bank: dict[str, Any]) -> AnswersFile:
         if key not in questions:
             errors.append(f"{path}: unknown question key {key!r}")
             continue
-        answer, problems = _answer(key, entry, path, scale, allow_na=questions[key])
+        answer, problems = _answer(
+            key, entry, path, scale, allow_na=questions[key], reasons=na_reasons(bank)
+        )
         errors += problems
         answers[key] = answer
     if errors:
         raise AnswersError(errors)
     return AnswersFile(slug, version, answers)
+
+
+def na_reasons(bank: dict[str, Any]) -> dict[str, str]:
+    """The reasons a bank version takes for "not applicable"."""
+    if bank.get("method", {}).get("version", 1) >= 2:
+        return {key: label for key, label in NA_REASONS.items() if key != OTHER_TEAM}
+    return NA_REASONS
 
 
 def _questions(bank: dict[str, Any]) -> dict[str, bool]:
@@ -135,7 +147,13 @@ def _questions(bank: dict[str, Any]) -> dict[str, bool]:
 
 
 def _answer(
-    key: str, entry: Any, path: str, scale: list[Decimal], *, allow_na: bool
+    key: str,
+    entry: Any,
+    path: str,
+    scale: list[Decimal],
+    *,
+    allow_na: bool,
+    reasons: dict[str, str],
 ) -> tuple[Answer, list[str]]:
     if entry is None:
         return Answer(key, None), []
@@ -158,8 +176,8 @@ def _answer(
     elif level is not None:
         errors.append(f'{path}.level: {level!r} is not a level, "na" or "?"')
     reason, detail = entry.get("reason") or "", entry.get("detail") or ""
-    if na and reason not in NA_REASONS:
-        errors.append(f"{path}.reason: not applicable needs a reason: {', '.join(NA_REASONS)}")
+    if na and reason not in reasons:
+        errors.append(f"{path}.reason: not applicable needs a reason: {', '.join(reasons)}")
     elif not na and reason:
         errors.append(f'{path}.reason: a reason goes only with level "na"')
     if not isinstance(detail, str) or len(detail) > MAX_DETAIL_CHARS:
@@ -208,7 +226,7 @@ def template(bank: dict[str, Any]) -> str:
     lines = [
         f"# Paydown answers for {bank['name']} (version {bank['version']}).",
         f'# level: one of [{scale}], "na" (not applicable, with a reason:',
-        f'# {", ".join(NA_REASONS)}), "?" (don\'t know), or empty (unanswered: scores lowest).',
+        f'# {", ".join(na_reasons(bank))}), "?" (don\'t know), or empty (unanswered: scores lowest).',
         "# Check and score it offline: paydown check paydown.yml",
         f"bank: {bank['slug']}",
         f"version: {bank['version']}",
