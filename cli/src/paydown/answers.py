@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from paydown import scoring
-from paydown.bankfile import MAX_FILE_BYTES, yaml_reader
+from paydown.bankfile import read_mapping
 
 NOT_APPLICABLE = "na"
 DONT_KNOW = "?"
@@ -71,21 +71,7 @@ class AnswersFile:
 
 def parse(raw: bytes | str) -> dict[str, Any]:
     """The file's data, refusing oversized, non-UTF-8 and malformed YAML (as bank files are read)."""
-    if isinstance(raw, str):
-        raw = raw.encode()
-    if len(raw) > MAX_FILE_BYTES:
-        raise AnswersError([f"file: {len(raw):,} bytes is over the 2 MB limit"])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise AnswersError([f"file: not UTF-8 text (byte {error.start})"]) from None
-    try:
-        data = yaml_reader.read(text)
-    except yaml_reader.YAMLRefused as refused:
-        raise AnswersError(refused.problems) from None
-    if not isinstance(data, dict):
-        raise AnswersError(["file: expected a mapping with bank, version and answers"])
-    return data
+    return read_mapping(raw, refused=AnswersError, expected="bank, version and answers")
 
 
 def header(data: dict[str, Any]) -> tuple[str, int | None]:

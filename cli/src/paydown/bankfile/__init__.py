@@ -1,5 +1,6 @@
 """Bank files as plain data: parse and validate one bank version, and find the shipped ones."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,23 +35,31 @@ class BankFileError(Exception):
         self.errors = shown
 
 
-def parse(raw: bytes | str) -> dict[str, Any]:
-    """Turn file content into data, refusing oversized, non-UTF-8, malformed and hostile YAML."""
+def read_mapping(
+    raw: bytes | str, *, refused: Callable[[list[str]], Exception], expected: str
+) -> dict[str, Any]:
+    """File content as a YAML mapping, refusing oversized, non-UTF-8, malformed and hostile YAML
+    with `refused(problems)`: bank files and answers files are read alike."""
     if isinstance(raw, str):
         raw = raw.encode()
     if len(raw) > MAX_FILE_BYTES:
-        raise BankFileError([f"file: {len(raw):,} bytes is over the 2 MB limit"])
+        raise refused([f"file: {len(raw):,} bytes is over the 2 MB limit"])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise BankFileError([f"file: not UTF-8 text (byte {error.start})"]) from None
+        raise refused([f"file: not UTF-8 text (byte {error.start})"]) from None
     try:
         data = yaml_reader.read(text)
-    except yaml_reader.YAMLRefused as refused:
-        raise BankFileError(refused.problems) from None
+    except yaml_reader.YAMLRefused as problems:
+        raise refused(problems.problems) from None
     if not isinstance(data, dict):
-        raise BankFileError(["file: expected a mapping with slug, name, version, categories …"])
+        raise refused([f"file: expected a mapping with {expected}"])
     return data
+
+
+def parse(raw: bytes | str) -> dict[str, Any]:
+    """Turn file content into data, refusing oversized, non-UTF-8, malformed and hostile YAML."""
+    return read_mapping(raw, refused=BankFileError, expected="slug, name, version, categories …")
 
 
 def load(raw: bytes | str) -> dict[str, Any]:
