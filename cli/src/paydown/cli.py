@@ -1,4 +1,5 @@
-"""The `paydown` command line: `init` writes a paydown.yml, `check` validates and scores it offline.
+"""The `paydown` command line: `init` writes a paydown.yml, `check` validates and scores it offline,
+`push` answers an assessment on a server through its API (and may submit it).
 
 Exit codes: 0 passed, 1 a gate failed, 2 a usage or file error. Each subcommand is one function
 taking the parsed arguments and returning the exit code, so another (`push`) adds one parser and
@@ -6,13 +7,15 @@ one function.
 """
 
 import argparse
+import hashlib
+import os
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import paydown
-from paydown import answers, bankfile, gates, report, scoring
+from paydown import answers, bankfile, client, gates, report, scoring
 
 PASSED, GATE_FAILED, USAGE_ERROR = 0, 1, 2
 DEFAULT_FILE = "paydown.yml"
@@ -58,25 +61,45 @@ def _parser() -> argparse.ArgumentParser:
         "files", nargs="*", type=Path, help=f"answers files (default: {DEFAULT_FILE})"
     )
     check.add_argument("--bank-file", type=Path, help="score against this bank file")
-    check.add_argument("--fail-under", metavar="SCORE", help="fail below this overall score")
-    check.add_argument("--fail-under-level", metavar="N", help="fail below this level")
+    _gate_arguments(check)
     check.add_argument(
+        "--validate-only", action="store_true", help="validate without scoring or gates"
+    )
+    check.set_defaults(run=run_check)
+
+    push = commands.add_parser(
+        "push", help="answer a new assessment on a Paydown server (token in PAYDOWN_TOKEN)"
+    )
+    push.add_argument("file", nargs="?", type=Path, help=f"answers file (default: {DEFAULT_FILE})")
+    push.add_argument("--server", default=os.environ.get("PAYDOWN_SERVER"), help="https://…")
+    push.add_argument("--project", required=True, help="the project's slug")
+    push.add_argument("--title", default="Answers from paydown push", help="the assessment's title")
+    push.add_argument("--submit", action="store_true", help="submit the assessment after answering")
+    push.add_argument(
+        "--fail-on-regression",
+        action="store_true",
+        help="fail when the score is below the project's last submitted result on the bank",
+    )
+    _gate_arguments(push)
+    push.set_defaults(run=run_push)
+    return parser
+
+
+def _gate_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--fail-under", metavar="SCORE", help="fail below this overall score")
+    command.add_argument("--fail-under-level", metavar="N", help="fail below this level")
+    command.add_argument(
         "--fail-under-category",
         metavar="KEY=SCORE",
         action="append",
         help="fail when the category scores below SCORE (repeatable)",
     )
-    check.add_argument("--format", choices=report.FORMATS, help="output format (default: text)")
-    check.add_argument(
-        "--validate-only", action="store_true", help="validate without scoring or gates"
-    )
-    check.add_argument(
+    command.add_argument("--format", choices=report.FORMATS, help="output format (default: text)")
+    command.add_argument(
         "--config",
         type=Path,
         help="a pyproject.toml with [tool.paydown] (default: ./pyproject.toml)",
     )
-    check.set_defaults(run=run_check)
-    return parser
 
 
 # --- init -----------------------------------------------------------------------------------------
@@ -108,7 +131,7 @@ def run_check(args: argparse.Namespace) -> int:
     wanted = _gates(args, settings)
     outcomes = []
     for path in files:
-        bank, card = _score(path, bank_file)
+        bank, _checked, card = _score(path, bank_file)
         if args.validate_only:
             continue
         unknown = gates.unknown_categories(wanted, card)
@@ -167,7 +190,9 @@ def _gates(args: argparse.Namespace, settings: dict[str, Any]) -> list[gates.Gat
     return found
 
 
-def _score(path: Path, bank_file: Path | None) -> tuple[dict[str, Any], scoring.ScoreCard]:
+def _score(
+    path: Path, bank_file: Path | None
+) -> tuple[dict[str, Any], answers.AnswersFile, scoring.ScoreCard]:
     """The answers file read, validated against its bank and scored as the server would."""
     try:
         raw = path.read_bytes()
@@ -180,7 +205,7 @@ def _score(path: Path, bank_file: Path | None) -> tuple[dict[str, Any], scoring.
         checked = answers.validate(data, bank)
     except answers.AnswersError as error:
         raise UsageError("\n".join(f"{path}: {problem}" for problem in error.errors)) from None
-    return bank, scoring.score(answers.bank_input(bank, checked.answers))
+    return bank, checked, scoring.score(answers.bank_input(bank, checked.answers))
 
 
 def _bank(bank_file: Path | None, slug: str, version: int | None) -> dict[str, Any]:
@@ -195,3 +220,83 @@ def _bank(bank_file: Path | None, slug: str, version: int | None) -> dict[str, A
         raise UsageError(f"{bank_file}: {error.strerror}") from None
     except bankfile.BankFileError as error:
         raise UsageError("\n".join(f"{bank_file}: {p}" for p in error.errors)) from None
+
+
+# --- push -----------------------------------------------------------------------------------------
+
+
+def run_push(args: argparse.Namespace) -> int:
+    """Validate and score offline first (nothing is sent for a file with errors), then start an
+    assessment on the bank's newest version on the server, answer it as the token's user, and
+    with --submit submit it. Gates read the offline score, which is the server's (tests/cli)."""
+    settings = _settings(args)
+    path = args.file or Path(settings.get("file", DEFAULT_FILE))
+    fmt = args.format or settings.get("format", "text")
+    token = os.environ.get("PAYDOWN_TOKEN", "").strip()
+    if not args.server:
+        raise UsageError("give --server (or PAYDOWN_SERVER)")
+    if not token:
+        raise UsageError("set PAYDOWN_TOKEN to an API token with the answer (and submit) scope")
+    wanted = _gates(args, settings)
+    bank, checked, card = _score(path, None)
+    api = client.Client(args.server, token)
+    try:
+        previous = (
+            _last_result(api, args.project, bank["slug"]) if args.fail_on_regression else None
+        )
+        assessment = api.call(
+            "POST",
+            f"/projects/{args.project}/assessments",
+            {"bank": bank["slug"], "title": args.title},
+        )
+        if assessment["bank_version"] != bank["version"]:
+            raise UsageError(
+                f"{path}: answers version {bank['version']} of {bank['slug']}, but the server "
+                f"asks version {assessment['bank_version']}; run paydown init again"
+            )
+        for answer in checked.answers.values():
+            body = _answer_body(answer)
+            if body is not None:
+                api.call("PUT", f"/assessments/{assessment['id']}/answers/{answer.key}", body)
+        if args.submit:
+            key = hashlib.sha256(f"{assessment['id']}:{path.read_bytes()!r}".encode()).hexdigest()
+            api.call(
+                "POST", f"/assessments/{assessment['id']}/submit", {}, **{"Idempotency-Key": key}
+            )
+    except client.ApiError as error:
+        raise UsageError(str(error)) from None
+    checked_gates = gates.check(wanted, card)
+    if previous is not None:
+        checked_gates.append(gates.regression(previous, card.overall))
+    outcome = report.Outcome(str(path), bank, card, checked_gates)
+    sys.stdout.write(report.render(outcome, fmt))
+    state = "submitted" if args.submit else "answered, not submitted"
+    print(f"{args.server.rstrip('/')}/assessments/{assessment['id']}/ ({state})", file=sys.stderr)
+    return PASSED if outcome.passed else GATE_FAILED
+
+
+def _answer_body(answer: answers.Answer) -> dict[str, Any] | None:
+    extra = {"notes": answer.notes, "links": list(answer.links)}
+    if answer.not_applicable:
+        return {"not_applicable": True, "na_reason": answer.reason, "na_detail": answer.detail}
+    if answer.dont_know:
+        return {"dont_know": True, **extra}
+    if answer.value is not None:
+        return {"level": float(answer.value), **extra}
+    if answer.notes or answer.links:
+        return extra
+    return None
+
+
+def _last_result(api: client.Client, project: str, bank: str):
+    """The overall score of the project's last submitted assessment on the bank, or None."""
+    done = [
+        a
+        for a in api.pages(f"/projects/{project}/assessments")
+        if a["status"] == "submitted" and a["bank"] == bank
+    ]
+    if not done:
+        return None
+    latest = max(done, key=lambda a: a["submitted"])
+    score = api.call("GET", f"/assessments/{latest['id']}/results")["overall"]["score"]
+    return None if score is None else gates.number(score)

@@ -68,3 +68,9 @@ def check(gates: list[Gate], card: scoring.ScoreCard) -> list[Checked]:
             passed = actual is None or actual >= gate.needed
         checked.append(Checked(gate, actual, passed))
     return checked
+
+
+def regression(previous: Decimal, now: Decimal | None) -> Checked:
+    """--fail-on-regression: the overall score may not fall below the last submitted one."""
+    gate = Gate("fail-on-regression", "overall", previous)
+    return Checked(gate, now, now is not None and now >= previous)
