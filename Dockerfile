@@ -6,7 +6,9 @@ ARG BASE_IMAGE=python:3.11-slim-bookworm
 
 FROM ${BASE_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
-RUN python3 -m venv /venv
+# A current pip, as the Makefile's: Debian's pip 23.0 refuses a locked extra (weasyprint needs
+# fonttools[woff]) in --require-hashes mode as if it were unpinned.
+RUN python3 -m venv /venv && /venv/bin/pip install --quiet --upgrade pip
 COPY requirements.lock /tmp/requirements.lock
 # Wheels only: the slim base has no compiler, and no package's build script runs here.
 RUN /venv/bin/pip install --require-hashes --only-binary=:all: -r /tmp/requirements.lock

@@ -531,6 +531,16 @@ def update_backlog_item(
     return _tracked(access.get_tracked_action_for_token(token, slug, updated.pk))
 
 
+@api.delete("/projects/{slug}/backlog/{int:action_id}", response={204: None}, tags=["backlog"])
+def delete_backlog_item(request: HttpRequest, slug: str, action_id: int):
+    """Take an item out of the backlog; an accepted risk it recorded is withdrawn with it."""
+    token = require_scope(request, "manage")
+    services.remove_tracked_action(
+        action=access.get_tracked_action_for_token(token, slug, action_id)
+    )
+    return Status(204, None)
+
+
 def urls() -> list[URLPattern | URLResolver]:
     """The API's URL patterns, open to requests without a session: a token, not a login cookie,
     authenticates them (LoginRequiredMiddleware would redirect them to the login page)."""

@@ -1,7 +1,11 @@
 """Writes, called as `services.<verb>(...)` with keyword arguments: answering while an assessment
 is open, submitting it, and tracking its plan's actions."""
 
-from assessment.services.actions import track_action, update_tracked_action
+from assessment.services.actions import (
+    remove_tracked_action,
+    track_action,
+    update_tracked_action,
+)
 from assessment.services.answers import (
     AnswerInput,
     SavedAnswer,
@@ -29,6 +33,7 @@ __all__ = [
     "settle_question",
     "start_assessment",
     "submit_assessment",
+    "remove_tracked_action",
     "track_action",
     "update_tracked_action",
 ]

@@ -337,3 +337,23 @@ def test_backlog_writes_need_the_manage_scope(client, alice, submitted):
     )  # fmt: skip
 
     assert response.status_code == 403 and not TrackedAction.objects.exists()
+
+
+def test_a_backlog_item_is_deleted_and_its_acceptance_withdrawn(client, alice, submitted):
+    token = token_for(alice)
+    slug = submitted.project.slug
+    created = call(
+        client, "post", f"/assessments/{submitted.pk}/backlog", token, {"question": "data-b"}
+    )
+    action_id = created.json()["id"]
+    until = (timezone.localdate() + timedelta(days=60)).isoformat()
+    call(
+        client, "patch", f"/projects/{slug}/backlog/{action_id}", token,
+        {"status": "accepted_risk", "risk_reason": "Vendor owns it", "risk_until": until},
+    )  # fmt: skip
+
+    deleted = call(client, "delete", f"/projects/{slug}/backlog/{action_id}", token)
+    again = call(client, "delete", f"/projects/{slug}/backlog/{action_id}", token)
+
+    assert (deleted.status_code, again.status_code) == (204, 404)
+    assert not TrackedAction.objects.exists() and not AcceptedRisk.objects.exists()
