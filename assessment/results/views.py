@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from paydown import planning
 
-from assessment import access, charts, downloads, exports, services
+from assessment import access, charts, downloads, exports, services, tracker_exports
 from assessment.models import TrackedAction
 from assessment.results import queries
 from assessment.results.forms import (
@@ -205,19 +205,19 @@ def plan_tracker_export(request: HttpRequest, pk: int, tracker_file: str) -> Fil
     assessment = access.get_submitted_assessment_for_user(request.user, pk)
     slug = assessment.project.slug
     plan_url = request.build_absolute_uri(reverse("assessment:plan", args=[assessment.pk]))
-    items = exports.plan_tracker_items(
+    items = tracker_exports.plan_tracker_items(
         assessment, queries.plan_page(assessment).actions, plan_url=plan_url
     )
     filename = f"{slug}-assessment-{assessment.pk}-plan-{tracker_file}"
     about = f"the remediation plan of {slug}, assessment {assessment.pk}"
-    body = exports.tracker_file(items, tracker_file, filename=filename, about=about)
+    body = tracker_exports.tracker_file(items, tracker_file, filename=filename, about=about)
     return _tracker_attachment(body, filename)
 
 
 def backlog_export(request: HttpRequest, slug: str, fmt: str) -> FileResponse:
     project = access.get_project_for_user(request.user, slug)
-    data = exports.backlog_data(project, queries.backlog_actions(project))
-    return downloads.export(data, exports.backlog_csv, f"{project.slug}-backlog", fmt)
+    data = tracker_exports.backlog_data(project, queries.backlog_actions(project))
+    return downloads.export(data, tracker_exports.backlog_csv, f"{project.slug}-backlog", fmt)
 
 
 def backlog_tracker_export(request: HttpRequest, slug: str, tracker_file: str) -> FileResponse:
@@ -229,12 +229,12 @@ def backlog_tracker_export(request: HttpRequest, slug: str, tracker_file: str) -
         for source_id in {a.source_id for a in actions}
     }
     backlog_url = request.build_absolute_uri(reverse("assessment:backlog", args=[project.slug]))
-    items = exports.backlog_tracker_items(
+    items = tracker_exports.backlog_tracker_items(
         project, actions, backlog_url=backlog_url, plan_urls=plan_urls
     )
     filename = f"{project.slug}-backlog-{tracker_file}"
     about = f"the open actions of the backlog of {project.slug}"
-    body = exports.tracker_file(items, tracker_file, filename=filename, about=about)
+    body = tracker_exports.tracker_file(items, tracker_file, filename=filename, about=about)
     return _tracker_attachment(body, filename)
 
 

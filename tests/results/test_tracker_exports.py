@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from assessment import exports, services
+from assessment import services, tracker_exports
 from assessment.models import TrackedAction
 from banks import files
 from banks import services as bank_services
@@ -141,7 +141,7 @@ def test_jira_csv_maps_the_bucket_to_a_priority_and_joins_the_labels(
 @pytest.mark.parametrize(("bucket", "priority"), [("now", "High"), ("next", "Medium"),
                                                   ("later", "Low")])  # fmt: skip
 def test_each_bucket_has_its_jira_priority(bucket, priority):
-    assert exports.JIRA_PRIORITIES[bucket] == priority
+    assert tracker_exports.JIRA_PRIORITIES[bucket] == priority
 
 
 def test_github_script_is_posix_sh_with_one_gh_call_per_step(client_for, alice, submitted):
@@ -190,7 +190,7 @@ def test_every_title_starts_with_the_marker(client_for, alice, submitted, tracke
     ],
 )
 def test_a_title_is_one_line_cut_to_fit_but_never_its_marker(question_text, title_text):
-    title = exports.tracker_title("p", "q", question_text)
+    title = tracker_exports.tracker_title("p", "q", question_text)
 
     assert title == f"[paydown:p:q] {title_text}"
     assert len(title) <= 250
@@ -314,13 +314,13 @@ def test_a_hostile_plan_runs_nothing_and_passes_each_body_through_exactly(
 
 def test_a_nul_byte_cannot_make_a_terminator_line(tmp_path):
     # sh drops NUL bytes as it reads, so "PAYDOWN_EOF\0" would read as the terminator.
-    item = exports.TrackerItem(
+    item = tracker_exports.TrackerItem(
         title="[paydown:p:q] Q",
         body="Step.\nPAYDOWN_EOF\x00\ntouch pwned-nul\n",
         labels=("paydown",),
         priority="High",
     )
-    script = exports.github_script([item], filename="p.sh", about="a test")
+    script = tracker_exports.github_script([item], filename="p.sh", about="a test")
 
     files_after, calls = run_with_fake_gh(script, tmp_path)
 
