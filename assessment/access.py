@@ -139,7 +139,10 @@ def lock_open_assessment_for_user(user: User, pk: int) -> Assessment:
 
 def get_submitted_assessment_for_user(user: User, pk: int) -> Assessment:
     """Results, plans, exports and reports exist only once an assessment is submitted."""
-    assessment = get_assessment_for_user(user, pk)
+    return _submitted(get_assessment_for_user(user, pk))
+
+
+def _submitted(assessment: Assessment) -> Assessment:
     if assessment.is_open:
         raise Http404(_("This assessment has no results until it is submitted."))
     return assessment
@@ -229,6 +232,10 @@ def get_tracked_action_for_token(token: ApiToken, slug: str, action_id: int) -> 
     project = get_project_for_token(token, slug)
     actions = project.actions.select_related("project__team", "owner", "source")
     return get_object_or_404(actions, pk=action_id)
+
+
+def get_submitted_assessment_for_token(token: ApiToken, pk: int) -> Assessment:
+    return _submitted(get_assessment_for_token(token, pk))
 
 
 def lock_open_assessment_for_token(token: ApiToken, pk: int) -> Assessment:

@@ -362,18 +362,11 @@ def _submitted_result(assessment: Assessment) -> dict:
     }
 
 
-def _submitted_for_token(request: HttpRequest, pk: int) -> Assessment:
-    assessment = access.get_assessment_for_token(request.api_token, pk)
-    if assessment.is_open:
-        raise Http404(_("This assessment has no results until it is submitted."))
-    return assessment
-
-
 @api.get("/assessments/{int:pk}/results", response=dict, tags=["results"])
 def get_results(request: HttpRequest, pk: int):
     """The results export (docs/exports.md): the bytes the PDF's integrity hash is taken of."""
     require_scope(request, "read")
-    assessment = _submitted_for_token(request, pk)
+    assessment = access.get_submitted_assessment_for_token(request.api_token, pk)
     return exports.results_data(assessment, results.load_result(assessment, answers=True))
 
 
@@ -381,7 +374,7 @@ def get_results(request: HttpRequest, pk: int):
 def get_plan(request: HttpRequest, pk: int):
     """The remediation plan export (docs/exports.md): every step with why, gain and prerequisites."""
     require_scope(request, "read")
-    assessment = _submitted_for_token(request, pk)
+    assessment = access.get_submitted_assessment_for_token(request.api_token, pk)
     return exports.plan_data(assessment, results.plan_page(assessment).actions)
 
 
@@ -468,7 +461,7 @@ def track_action(request: HttpRequest, pk: int, body: schemas.TrackIn):
     """Take a step of this assessment's plan into the backlog (once per plan and question: a
     second time answers 200 with the action as it stands)."""
     require_scope(request, "manage")
-    assessment = _submitted_for_token(request, pk)
+    assessment = access.get_submitted_assessment_for_token(request.api_token, pk)
     action = results.plan_action(assessment, body.question)
     if action is None:
         raise Problem(

@@ -88,8 +88,9 @@ class AgreedTargets:
         return self.tier.critical_target if self.tier else None
 
     def for_question(self, category_key: str, critical: bool, scale: list[Decimal]) -> Decimal:
-        question = planning.PlanQuestion("", category_key, "", critical=critical)
-        return planning.question_target(question, self.by_category, scale, self.critical)
+        return planning.question_target(
+            category_key, critical, self.by_category, scale, self.critical
+        )
 
 
 def agreed_targets(project: Project, version: BankVersion) -> AgreedTargets:

@@ -97,3 +97,4 @@ def test_the_owning_team_s_token_gets_in(client, world, bob):
         response = send(client, method, fill(method, path, world), token)
         # In: not refused (a submit with open items is 409, which is the assessment answering).
         assert response.status_code not in {401, 403, 404}, (method, path, response.content)
+        assert response.status_code < 500, (method, path, response.content)

@@ -371,11 +371,12 @@ def test_a_plan_under_a_tier_holds_only_the_questions_below_its_targets(
 
 @pytest.mark.parametrize("critical_target", [D(3), D("3.5")])
 def test_a_critical_question_aims_at_least_at_the_critical_target(critical_target):
-    question = PlanQuestion("d1", "data", "d1", critical=True)
+    def target(targets, *critical_target):
+        return planning.question_target("data", True, targets, SCALE, *critical_target)
 
-    assert planning.question_target(question, {"data": D(1)}, SCALE, critical_target) == D(3)
-    assert planning.question_target(question, {"data": D(4)}, SCALE, critical_target) == D(4)
-    assert planning.question_target(question, {"data": D(1)}, SCALE) == D(1)
+    assert target({"data": D(1)}, critical_target) == D(3)
+    assert target({"data": D(4)}, critical_target) == D(4)
+    assert target({"data": D(1)}) == D(1)
 
 
 @pytest.mark.parametrize("method", [bank, bank_v2])

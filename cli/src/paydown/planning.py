@@ -193,14 +193,15 @@ def target_for(category_key: str, targets: dict[str, Decimal], scale: Sequence[D
 
 
 def question_target(
-    question: PlanQuestion,
+    category_key: str,
+    critical: bool,
     targets: dict[str, Decimal],
     scale: Sequence[Decimal],
     critical_target: Decimal | None = None,
 ) -> Decimal:
     """The category's target; a critical question aims at least at the tier's critical target."""
-    target = target_for(question.category_key, targets, scale)
-    if question.critical and critical_target is not None:
+    target = target_for(category_key, targets, scale)
+    if critical and critical_target is not None:
         return max(target, _snap(critical_target, scale))
     return target
 
@@ -346,7 +347,9 @@ def _gaps(
         if scored is None or scored.not_applicable:
             continue
         current = bank.scale[0] if scored.value is None else scored.value
-        target = question_target(question, targets, bank.scale, critical_target)
+        target = question_target(
+            question.category_key, question.critical, targets, bank.scale, critical_target
+        )
         if current < target:
             yield question, scored, current, target
 
