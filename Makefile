@@ -55,6 +55,7 @@ fuzz: $(VENV)/.installed-dev
 # BENCH_ARGS=--quick: 1,000 projects and 3 repetitions, for CI; --database-url postgres://…
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/scan.py $(filter --quick,$(BENCH_ARGS))
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

@@ -20,6 +20,7 @@ from assessment.models import (
     Assessment,
     AssessmentResult,
     ReportJob,
+    ScanSuggestion,
     SubmittedAssessmentError,
     TrackedAction,
 )
@@ -160,6 +161,17 @@ def get_submitted_result_for_user(user: User, pk: int) -> AssessmentResult:
 def get_question_of_assessment(assessment: Assessment, key: str) -> Question:
     """A question of the assessment's own bank version; a key of any other version is a 404."""
     return get_object_or_404(Question, version_id=assessment.version_id, key=key)
+
+
+def get_open_suggestion(assessment: Assessment, suggestion_id: int) -> ScanSuggestion:
+    """An undecided scan suggestion of this (already authorized) assessment; 404 for another
+    assessment's, or one decided or superseded meanwhile."""
+    return get_object_or_404(
+        ScanSuggestion.objects.select_related("scan"),
+        pk=suggestion_id,
+        assessment=assessment,
+        status=ScanSuggestion.Status.OPEN,
+    )
 
 
 def get_tracked_action_for_user(user: User, slug: str, action_id: int) -> TrackedAction:

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment import access, services
-from assessment.models import Answer, Assessment, LatestResult, TrackedAction
+from assessment.models import Answer, Assessment, Evidence, LatestResult, TrackedAction
 from assessment.results import queries as results
+from assessment.services import scans
 from banks import queries as bank_queries
 from banks.models import BankVersion
 from projects import services as project_services
@@ -53,9 +54,61 @@ def seed_in_progress_assessment() -> Assessment | None:
                     notes="Checked in the pipeline config."
                     if level >= 3 and username == "alice"
                     else "",
+                    links=DEMO_LINKS.get(index, "") if username == "alice" else "",
                 ),
             )
+    _age_evidence(assessment)
+    _seed_scan(assessment, users["bob"])
     return assessment
+
+
+# Links of alice's first answers; the first one's confirmation is made a year old, so its card
+# shows stale evidence and offers to re-attest it (issue #15).
+DEMO_LINKS = {0: "https://wiki.example/ranker/schema", 1: "https://ci.example/ranker/checks"}
+
+
+def _age_evidence(assessment: Assessment) -> None:
+    year_ago = timezone.now() - timedelta(days=365)
+    Evidence.objects.filter(answer__assessment=assessment, text=DEMO_LINKS[0]).update(
+        added_at=year_ago, confirmed_at=year_ago, stale_after=year_ago + timedelta(days=180)
+    )
+
+
+DEMO_SCAN = {  # what `paydown scan` might say of the ranker's repository
+    "data-training-snapshots": (3, "high", [("dvc.lock", 1, "data-training-snapshots-dvc-lock", "schema: '2.0'")]),
+    "code-pipeline-structure": (3, "high", [("dags/ranker_retrain.py", 12, "code-pipeline-structure-airflow-dag", "with DAG(")]),
+    "skills-model-ownership": (2, "low", [(".github/CODEOWNERS", 1, "skills-model-ownership-codeowners", "* @search/ranking")]),
+}  # fmt: skip
+
+
+def _seed_scan(assessment: Assessment, bob) -> None:
+    """Suggestions waiting on three questions, as an uploaded scan leaves them."""
+    version = assessment.version
+    questions = [
+        {
+            "key": key,
+            "category": "",
+            "status": "suggested",
+            "suggested_level": level,
+            "confidence": confidence,
+            "files": len(evidence),
+            "rules": [rule for _, _, rule, _ in evidence],
+            "evidence": [
+                {"path": path, "line": line, "rule": rule, "excerpt": excerpt}
+                for path, line, rule, excerpt in evidence
+            ],
+        }
+        for key, (level, confidence, evidence) in DEMO_SCAN.items()
+    ]
+    document = {
+        "schema": "paydown.scan/1",
+        "bank": {"slug": version.bank.slug, "version": version.number},
+        "root": "query-ranker",
+        "revision": "3f2a9c1e" * 5,
+        "files_scanned": 412,
+        "questions": questions,
+    }
+    scans.attach_scan(assessment=assessment, document=document, by=bob)
 
 
 def seed_history(

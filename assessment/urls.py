@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from assessment.dashboard import views as dashboard
+from assessment.evidence import views as evidence
 from assessment.questionnaire import views as questionnaire
 from assessment.reports import views as reports
 from assessment.results import views as results
@@ -64,6 +65,17 @@ urlpatterns = [
         name="history_export",
     ),
     path("assessments/<int:pk>/discuss/", questionnaire.discuss, name="discuss"),
+    path("assessments/<int:pk>/scans/", evidence.upload_scan, name="upload_scan"),
+    path(
+        "assessments/<int:pk>/suggestions/<int:suggestion_id>/",
+        evidence.decide_suggestion,
+        name="decide_suggestion",
+    ),
+    path(
+        "assessments/<int:pk>/questions/<slug:key>/reattest/",
+        evidence.reattest,
+        name="reattest",
+    ),
     path("assessments/<int:pk>/submit/", questionnaire.submit, name="submit"),
     path("assessments/<int:pk>/results/", results.result_detail, name="results"),
     re_path(

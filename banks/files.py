@@ -97,6 +97,8 @@ def version_to_data(version: BankVersion) -> dict[str, Any]:
         optional["level_rule"] = version.level_rule
     if version.evidence_link_from_level is not None:
         optional["evidence_link_from_level"] = _number(version.evidence_link_from_level)
+    if version.evidence_max_age_days is not None:
+        optional["evidence_max_age_days"] = version.evidence_max_age_days
     return {
         "slug": version.bank.slug,
         "name": version.bank.name,
@@ -159,7 +161,38 @@ def _question_to_data(question: Question) -> dict[str, Any]:
             }
             for step in question.remediations.all()
         ],
+        **(
+            {"evidence_max_age_days": question.evidence_max_age_days}
+            if question.evidence_max_age_days is not None
+            else {}
+        ),
+        **({"signals": [_signal_to_data(s) for s in question.signals]} if question.signals else {}),
     }
+
+
+# A signal's keys in the documented order (jsonb keeps none), optional flags only when set.
+SIGNAL_ORDER = ["rule", "says", "supports", "confidence", "ceiling", "same_file", "all"]
+CONDITION_ORDER = ["files", "pattern", "key"]
+
+
+def _signal_to_data(signal: dict[str, Any]) -> dict[str, Any]:
+    ordered = {
+        name: signal[name]
+        for name in SIGNAL_ORDER
+        if name in signal and (signal[name] or name not in ("ceiling", "same_file"))
+    }
+    ordered["all"] = [
+        {
+            kind: (
+                {name: spec[name] for name in CONDITION_ORDER if name in spec}
+                if isinstance(spec, dict)
+                else spec
+            )
+            for kind, spec in condition.items()
+        }
+        for condition in signal["all"]
+    ]
+    return ordered
 
 
 def export_version(version: BankVersion) -> str:
@@ -191,6 +224,7 @@ def import_data(data: dict[str, Any]) -> BankVersion:
             scale=[_number(v) for v in data["scale"]],
             **_method_fields(data.get("method", {})),
             level_rule=data.get("level_rule", ""),
+            evidence_max_age_days=data.get("evidence_max_age_days"),
             evidence_link_from_level=(
                 Decimal(str(data["evidence_link_from_level"]))
                 if "evidence_link_from_level" in data
@@ -249,6 +283,8 @@ def _create_content(
             prerequisites=q.get("prerequisites", []),
             covers=q.get("covers", []),
             references=q.get("references", []),
+            evidence_max_age_days=q.get("evidence_max_age_days"),
+            signals=q.get("signals", []),
         )
         for category_row, i, q in question_data
     )
@@ -286,6 +322,17 @@ def import_file(raw: bytes | str) -> BankVersion:
     return import_data(load(raw))
 
 
+def refresh_signals(version: BankVersion, data: dict[str, Any]) -> int:
+    """Give a loaded version the scan rules of its file, which may have gained rules since it was
+    published (they change no score); returns how many questions changed."""
+    wanted = {q["key"]: q.get("signals", []) for c in data["categories"] for q in c["questions"]}
+    changed = [q for q in version.questions.all() if q.key in wanted and q.signals != wanted[q.key]]
+    for question in changed:
+        question.signals = wanted[question.key]
+    Question.objects.bulk_update(changed, ["signals"])
+    return len(changed)
+
+
 def load_shipped_banks() -> list[BankVersion]:
     """Import and publish the shipped banks (paydown/bankfile/files/) whose version is not in the database yet.
 
@@ -296,7 +343,9 @@ def load_shipped_banks() -> list[BankVersion]:
     published = []
     for path in SHIPPED_BANKS:
         data = load(path.read_bytes())
-        if BankVersion.objects.filter(bank__slug=data["slug"], number=data["version"]).exists():
+        loaded = BankVersion.objects.filter(bank__slug=data["slug"], number=data["version"]).first()
+        if loaded is not None:
+            refresh_signals(loaded, data)
             continue
         with transaction.atomic():  # a version that fails to publish leaves no draft behind
             published.append(services.publish_version(version=import_data(data)))

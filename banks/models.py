@@ -108,6 +108,13 @@ class BankVersion(models.Model):
     previous_version = models.JSONField(
         _("key map from the previous version"), default=dict, blank=True
     )
+    # None: the app's default (assessment.freshness.DEFAULT_MAX_AGE_DAYS).
+    evidence_max_age_days = models.PositiveSmallIntegerField(
+        _("maximum evidence age (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Evidence confirmed longer ago than this is stale."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = BankVersionQuerySet.as_manager()
@@ -153,6 +160,11 @@ class BankVersion(models.Model):
         return reverse("assessment:bank_preview", args=[self.bank.slug, self.number])
 
 
+# A question's scan rules change no score: they may follow the shipped file after publishing
+# (files.load_shipped_banks), through update() alone.
+UNFROZEN_FIELDS = {"signals"}
+
+
 class FrozenContentQuerySet(models.QuerySet):
     def _touches_frozen_version(self) -> bool:
         lookup = f"{self.model.version_path}__status__in"
@@ -161,7 +173,7 @@ class FrozenContentQuerySet(models.QuerySet):
         ).exists()
 
     def update(self, **kwargs):
-        if self._touches_frozen_version():
+        if not set(kwargs) <= UNFROZEN_FIELDS and self._touches_frozen_version():
             raise PublishedVersionError()
         return super().update(**kwargs)
 
@@ -266,6 +278,15 @@ class Question(VersionContent):
         _("covers"), default=list, blank=True, help_text=_("Debt types and ML Test Score tests.")
     )
     references = models.JSONField(_("references"), default=list, blank=True)
+    evidence_max_age_days = models.PositiveSmallIntegerField(
+        _("maximum evidence age (days)"),
+        null=True,
+        blank=True,
+        help_text=_("This question's own limit; the version's applies when empty."),
+    )
+    # The rules of `paydown scan` (docs/bank-format.md, "Signals"): kept so that export gives the
+    # file back; the server never runs them, it reads the scans that teams upload.
+    signals = models.JSONField(_("scan signals"), default=list, blank=True)
 
     class Meta:
         db_table = "assessment_question"  # the table predates the banks app

@@ -11,7 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import services
 from assessment.models import ReportJob
+from assessment.services import scans
 from tests import factories
+from tests.questionnaire.test_scan_suggestions import DVC, scan_document
 
 # URLs that address no object of a team; what guards them instead.
 NO_OBJECT = {
@@ -92,6 +94,9 @@ def world(published, project1, alice, bob, carol, admin_user):
     )
     services.submit_assessment(assessment=submitted, by=bob, allow_open_items=True)
     action = factories.make_tracked_action(project1, submitted)
+    scan = scans.attach_scan(
+        assessment=open_one, document=scan_document(**{"data-a": (2, "high", DVC)}), by=alice
+    )
     job = ReportJob.objects.create(
         requested_by=bob,
         status=ReportJob.Status.DONE,
@@ -104,6 +109,7 @@ def world(published, project1, alice, bob, carol, admin_user):
         "submitted": submitted,
         "action": action,
         "job": job,
+        "suggestion": scan.scan.suggestions.get(),
         "version": published,
         "users": {"alice": alice, "bob": bob, "carol": carol, "admin": admin_user},
     }
@@ -121,6 +127,7 @@ def fill(name: str, params: list[str], world: dict) -> dict:
         "key": "data-a",
         "action_id": world["action"].pk,
         "job_id": world["job"].pk,
+        "suggestion_id": world["suggestion"].pk,
         "number": world["version"].number,
         "fmt": "csv",
         "tracker_file": "github.sh",

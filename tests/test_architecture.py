@@ -19,6 +19,7 @@ PAGE_PACKAGES = (
     "project_pages",
     "api",
     "account",
+    "evidence",
 )
 
 # Lowest first.

@@ -1,6 +1,6 @@
 """Moving the bank models from the assessment app to the banks app keeps every row and permission."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -131,6 +131,27 @@ def test_results_submitted_before_the_snapshots_get_one_and_keep_their_export():
         "In DVC.",
         "https://dvc.example",
     )
+    # The link became a dated evidence row (issue #15): never confirmed, so dated by its last
+    # change; the snapshot's copy is dated by the submit.
+    answer = new.get_model("assessment", "Answer").objects.get()
+    row = new.get_model("assessment", "Evidence").objects.get()
+    assert (row.answer_id, row.kind, row.text, row.added_by_id) == (
+        answer.pk,
+        "link",
+        "https://dvc.example",
+        user.pk,
+    )
+    assert row.confirmed_at == answer.updated_at
+    assert row.stale_after == answer.updated_at + timedelta(days=180)
+    assert snapshot.evidence == [
+        {
+            "kind": "link",
+            "text": "https://dvc.example",
+            "source": "typed",
+            "confirmed_at": "2026-06-01T00:00:00+00:00",
+            "stale_after": "2026-11-28T00:00:00+00:00",
+        }
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

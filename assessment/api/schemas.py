@@ -88,6 +88,12 @@ class SubmitIn(Schema):
     )
 
 
+class ScanOut(Schema):
+    id: int
+    suggestions: int  # waiting on their questions for a person to accept, change or dismiss
+    ignored: list[str]  # suggested keys or levels this assessment's bank version does not have
+
+
 class SubmittedOut(Schema):
     id: int
     overall: float | None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
+from paydown.scan import document as scan_document
 from pydantic import Field
 
 from assessment import access, exports, services
@@ -30,6 +31,7 @@ from assessment.models import (
 from assessment.questionnaire.forms import AnswerForm, na_reasons_for
 from assessment.reports import tasks as report_tasks
 from assessment.results import queries as results
+from assessment.services import scans
 from banks import files as bank_files
 from banks import queries as bank_queries
 from banks.models import BankVersion
@@ -299,6 +301,45 @@ def get_answers(request: HttpRequest, pk: int):
             for t in team.order_by("question__category__order", "question__order")
         ],
     }
+
+
+# --- scans ---------------------------------------------------------------------------------------
+
+SCAN_BODY = {
+    "required": True,
+    "description": "The output of `paydown scan --format json` (schema paydown.scan/1, "
+    "docs/exports.md), at most 2 MB.",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+
+
+@api.post(
+    "/assessments/{int:pk}/scans",
+    response={201: schemas.ScanOut},
+    tags=["answers"],
+    openapi_extra={"requestBody": SCAN_BODY},
+)
+def attach_scan(request: HttpRequest, pk: int):
+    """Attach a repository scan: its suggestions wait on their questions for a person; nothing is
+    answered. `paydown scan --push` sends one."""
+    token = require_scope(request, "answer")
+    assessment = access.get_assessment_for_token(token, pk)  # attach_scan refuses a submitted one
+    try:
+        document = scan_document.read(request.body)
+    except scan_document.ScanDocumentError as error:
+        raise Problem(
+            422,
+            "Invalid scan",
+            errors=[{"path": "body", "message": problem} for problem in error.errors],
+        ) from None
+    try:
+        attached = scans.attach_scan(assessment=assessment, document=document, by=token.user)
+    except scans.ScanRefused as refused:
+        raise Problem(422, "Scan of another bank", str(refused)) from None
+    return Status(
+        201,
+        {"id": attached.scan.pk, "suggestions": attached.suggestions, "ignored": attached.ignored},
+    )
 
 
 # --- submit, results, plan -------------------------------------------------------------------------

@@ -30,9 +30,11 @@ from django.db.models.functions import Collate, Lower
 from django.utils import formats, timezone
 from paydown import scoring
 
+from assessment import freshness
 from assessment.models import (
     AssessmentResult,
     CategoryResult,
+    Evidence,
     LatestResult,
     TeamGapCount,
     TeamScoreCount,
@@ -103,10 +105,19 @@ class Row:
     percentiles: dict[str, int] = field(default_factory=dict)
     overall_cell: Cell = Cell(None, None, None)
     cells: list[Cell] = field(default_factory=list)  # per category, in the table's order
+    # The latest assessment's pieces of evidence and how many are stale now (issue #15); only
+    # the dashboard's page counts them.
+    evidence_total: int = 0
+    evidence_stale: int = 0
 
     @property
     def never(self) -> bool:
         return self.assessment_id is None
+
+    @property
+    def stale_evidence_percent(self) -> int | None:
+        share = freshness.stale_share(self.evidence_stale, self.evidence_total)
+        return None if share is None else round(100 * share)
 
 
 @dataclass(frozen=True)
@@ -215,18 +226,26 @@ def build(
 
 
 def dashboard_page(teams: list[Team], filters: Filters) -> Portfolio:
-    """One page of the portfolio (PAGE_SIZE rows), its counts, level distribution, trends and
-    common gaps: the same number of queries, and rows moved to Python, for any portfolio size."""
-    return _read(teams, filters, paged=True, trends=True, gaps=True)
+    """One page of the portfolio (PAGE_SIZE rows), its counts, level distribution, trends,
+    common gaps and stale evidence: the same number of queries, and rows moved to Python, for any
+    portfolio size."""
+    return _read(teams, filters, paged=True, trends=True, gaps=True, evidence=True)
 
 
 def _read(
-    teams: list[Team], filters: Filters, *, paged: bool, trends: bool, gaps: bool
+    teams: list[Team],
+    filters: Filters,
+    *,
+    paged: bool,
+    trends: bool,
+    gaps: bool,
+    evidence: bool = False,
 ) -> Portfolio:
     team_ids = [t.pk for t in teams]
     bank_id, categories = _bank(filters.bank)
     keys = [key for key, _ in categories]
-    stale_before = timezone.now() - timedelta(days=filters.stale_days)
+    now = timezone.now()
+    stale_before = now - timedelta(days=filters.stale_days)
     latest = _latest(team_ids, bank_id)
     kept = _kept(filters, stale_before)
     summary = _summary(team_ids, bank_id, latest, kept, stale_before)
@@ -248,6 +267,8 @@ def _read(
     if filters.compare:
         compared = [r for r in table.rows_of_slugs(filters.compare[:5]) if not r.never]
     trend_rows = compared or [r for r in rows if not r.never][:8]
+    if evidence:
+        _count_evidence(rows, now)
     if not paged:
         distribution = _count_levels(rows, keys)
     elif kept:
@@ -516,6 +537,24 @@ class _Table:
         # a page's ~700 numbers (a third of the page's time). Scores stay below a thousand.
         text = str(score).replace(".", self.decimal_separator)
         return Cell(text, str(percentile), str(scoring.maturity_level(score)[0]), unsure)
+
+
+def _count_evidence(rows: list[Row], now: datetime) -> None:
+    """Each row's pieces of evidence and the stale ones among them, counted from the live rows of
+    its latest submitted assessment (read-only since the submit): one grouped query for the page,
+    whatever the portfolio's size."""
+    by_assessment = {row.assessment_id: row for row in rows if row.assessment_id is not None}
+    if not by_assessment:
+        return
+    counts = (
+        Evidence.objects.filter(answer__assessment_id__in=by_assessment)
+        .values_list("answer__assessment_id")
+        .annotate(total=Count("pk"), stale=Count("pk", filter=Q(stale_after__lt=now)))
+        .order_by()
+    )
+    for assessment_id, total, stale in counts:
+        row = by_assessment[assessment_id]
+        row.evidence_total, row.evidence_stale = total, stale
 
 
 def _distribution(kept: QuerySet[Project], keys: list[str]) -> dict[str, list[int]]:

@@ -5,6 +5,7 @@ from assessment.models.answers import (
     AnswerChange,
     Assessment,
     Comment,
+    Evidence,
     Settlement,
     SubmittedAssessmentError,
     TeamAnswer,
@@ -20,8 +21,12 @@ from assessment.models.results import (
     TeamScoreCount,
     TrackedAction,
 )
+from assessment.models.scans import RepositoryScan, ScanSuggestion
 
 __all__ = [
+    "RepositoryScan",
+    "ScanSuggestion",
+    "Evidence",
     "AnswerSnapshot",
     "ReportJob",
     "AssessmentResult",

@@ -257,6 +257,53 @@ class AnswerChange(models.Model):
         return f"{self.respondent} {self.from_value or '∅'} → {self.to_value or '∅'}"
 
 
+class Evidence(models.Model):
+    """One piece of an answer's evidence, dated: a link the respondent gave, or a note (a file and
+    line a scan found and the respondent accepted). Evidence confirmed longer ago than its
+    question's limit is stale, and a reassessment asks to re-attest it (issue #15).
+
+    Links are typed into the answer's `links`; services.answers keeps one row a link, so a link
+    kept from save to save keeps its dates."""
+
+    class Kind(models.TextChoices):
+        LINK = "link", _("Link")
+        NOTE = "note", _("Note")
+
+    class Source(models.TextChoices):
+        TYPED = "typed", _("Given by a respondent")
+        SCAN = "scan", _("Found by a scan")
+
+    MAX_TEXT = 1000
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.CharField(max_length=MAX_TEXT)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TYPED)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # confirmed_at plus the question's maximum evidence age, set with it: "stale" is then one
+    # comparison with now, in SQL on every database (the dashboard counts it per project).
+    stale_after = models.DateTimeField()
+
+    class Meta:
+        ordering = ["answer", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "kind", "text"], name="evidence_unique_text")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def is_stale(self, now: datetime) -> bool:
+        return self.stale_after < now
+
+
 class Comment(models.Model):
     """A short thread per question, for the meeting where a team settles its disagreements."""
 

@@ -122,6 +122,9 @@ class AnswerSnapshot(models.Model):
     na_detail = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
     links = models.TextField(blank=True)
+    # The answer's Evidence rows at submit: [{kind, text, source, confirmed_at, stale_after}],
+    # dates in ISO 8601; read whole by the results page, the report and the next carry-over.
+    evidence = models.JSONField(default=list)
     carried_over = models.BooleanField(default=False)  # still as carried over: nobody confirmed
     confirmed_at = models.DateTimeField(null=True)
     confirmed_by = models.CharField(max_length=150, blank=True)

@@ -2,12 +2,22 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 from paydown import consensus
 
-from assessment.models import Answer, AnswerChange, Assessment, Comment, Settlement
+from assessment.models import (
+    Answer,
+    AnswerChange,
+    Assessment,
+    Comment,
+    Evidence,
+    ScanSuggestion,
+    Settlement,
+)
 from assessment.queries import counted_responses, settled_of, team_progress
 from banks.models import BankVersion, Category, Question
 from banks.queries import scale_of
@@ -49,6 +59,41 @@ def asks_for_link(version: BankVersion, *, level: Decimal | None, links: str) ->
     return level is not None and level >= version.evidence_link_from_level and not links.strip()
 
 
+@dataclass(frozen=True)
+class EvidenceAge:
+    """A question's evidence in this assessment, everyone's: how much, how much is stale (older
+    than its limit since last confirmed), and the oldest confirmation."""
+
+    pieces: int
+    stale: int
+    oldest: datetime
+
+
+def evidence_ages(assessment: Assessment, question_ids: list[int]) -> dict[int, EvidenceAge]:
+    """One grouped query for a page of questions, whatever the team's size."""
+    rows = (
+        Evidence.objects.filter(answer__assessment=assessment, answer__question_id__in=question_ids)
+        .values_list("answer__question_id")
+        .annotate(
+            pieces=Count("id"),
+            stale=Count("id", filter=Q(stale_after__lt=timezone.now())),
+            oldest=Min("confirmed_at"),
+        )
+        .order_by()
+    )
+    return {question_id: EvidenceAge(*ages) for question_id, *ages in rows}
+
+
+def open_suggestions(assessment: Assessment, question_ids: list[int]) -> dict[int, ScanSuggestion]:
+    """The scan's suggestion waiting on each question (a later scan supersedes an earlier one)."""
+    return {
+        s.question_id: s
+        for s in ScanSuggestion.objects.filter(
+            assessment=assessment, status=ScanSuggestion.Status.OPEN, question_id__in=question_ids
+        ).select_related("scan")
+    }
+
+
 @dataclass
 class QuestionRow:
     """One question card: the user's own answer and the team's as counts, never everyone's
@@ -62,6 +107,8 @@ class QuestionRow:
     comment_count: int
     series: SeriesNote | None = None
     link_prompt: bool | None = None  # None: the version asks no answer for links
+    evidence_age: EvidenceAge | None = None
+    suggestion: ScanSuggestion | None = None
 
     @property
     def answered_by(self) -> int:
@@ -171,7 +218,7 @@ def questionnaire_page(
     questions = list(category.questions.all())
     prefetch_related_objects(questions, "levels")
     answers = assessment.answers.filter(question__in=questions)
-    [current] = _category_rows(assessment, [category], mine, answers)
+    [current] = _category_rows(assessment, [category], mine, answers, with_evidence=True)
     shown = ShownCategory(
         current,
         previous=categories[index - 1] if index > 0 else None,
@@ -194,10 +241,16 @@ def _categories(assessment: Assessment, *, levels: bool) -> list[Category]:
 
 
 def _category_rows(
-    assessment: Assessment, categories: list[Category], mine: dict, answers: QuerySet[Answer]
+    assessment: Assessment,
+    categories: list[Category],
+    mine: dict,
+    answers: QuerySet[Answer],
+    *,
+    with_evidence: bool = False,
 ) -> list[CategoryRow]:
     """The cards of these categories from `answers` read as counts, with the comment counts and
-    settlements of their questions."""
+    settlements of their questions; `with_evidence`, with how fresh their evidence is and the
+    scan's suggestions (the cards the questionnaire shows, not the lists of the other pages)."""
     ids = [q.pk for c in categories for q in c.questions.all()]
     responses = counted_responses(answers, "question_id")
     comment_counts = dict(
@@ -210,6 +263,8 @@ def _category_rows(
         s.question_id: s
         for s in assessment.settlements.filter(question_id__in=ids).select_related("settled_by")
     }
+    ages = evidence_ages(assessment, ids) if with_evidence else {}
+    suggestions = open_suggestions(assessment, ids) if with_evidence and assessment.is_open else {}
     version = assessment.version
     scale = scale_of(version)
     series = series_notes(version)
@@ -234,6 +289,8 @@ def _category_rows(
                         level=own.level_value if own else None,
                         links=own.links if own else "",
                     ),
+                    evidence_age=ages.get(question.pk),
+                    suggestion=suggestions.get(question.pk),
                 )
             )
         progress = consensus.progress_of(row.consensus for row in rows)

@@ -57,6 +57,7 @@ class QuestionDetail:
     result: QuestionResult
     level_label: str
     answers: list[AnswerSnapshot]
+    evidence: results.QuestionEvidence | None = None  # judged as of the report's date
 
     @property
     def evidence_links(self) -> list[str]:
@@ -67,7 +68,8 @@ def assessment_report_context(assessment: Assessment) -> dict:
     result = results.load_result(assessment, answers=True)
     # Results are hashed at submit (migration 0009 hashed the earlier ones): no second export.
     sha256 = result.integrity_sha256 or integrity_hash(assessment, result)
-    page = results.result_page(assessment, result)
+    # Evidence is judged stale as of the render: the report is kept, so it prints that date.
+    page = results.result_page(assessment, result, as_of=timezone.now())
     plan = results.plan_page(assessment, result)
     labels = {
         (key, value): label
@@ -91,6 +93,7 @@ def assessment_report_context(assessment: Assessment) -> dict:
                     for a in answers_by_key[q.question_key]
                     if a.notes or a.links or a.is_answered or a.dont_know
                 ],
+                evidence=page.evidence.by_question.get(q.question_key),
             )
             for q in result.questions.all()
             if q.category_key == row.result.key

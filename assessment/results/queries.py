@@ -9,6 +9,7 @@ from django.db.models import Case, F, Prefetch, Value, When
 from django.utils import timezone
 from paydown import mlops_levels, planning, scoring
 
+from assessment import freshness
 from assessment.models import (
     Assessment,
     AssessmentResult,
@@ -172,6 +173,55 @@ class HeldBack:
         )
 
 
+@dataclass(frozen=True)
+class QuestionEvidence:
+    """One question's evidence as stored at submit, judged at a date: its pieces, how many of
+    them are stale, and the oldest confirmation among those."""
+
+    total: int
+    stale: int
+    oldest_stale: datetime | None
+
+
+@dataclass(frozen=True)
+class EvidenceFreshness:
+    """A result's evidence judged at `as_of` (issue #15): stale once confirmed longer ago than
+    its question's limit. One piece per snapshot item, as the dashboard counts Evidence rows."""
+
+    as_of: datetime
+    by_question: dict[str, QuestionEvidence]
+
+    @property
+    def total(self) -> int:
+        return sum(q.total for q in self.by_question.values())
+
+    @property
+    def stale(self) -> int:
+        return sum(q.stale for q in self.by_question.values())
+
+
+def evidence_freshness(result: AssessmentResult, as_of: datetime) -> EvidenceFreshness:
+    """From the result's answer snapshots: the prefetched ones when the caller loaded them (the
+    report), else one query."""
+    items: dict[str, list[dict]] = defaultdict(list)
+    for snapshot in result.answers.all():
+        items[snapshot.question_key].extend(snapshot.evidence)
+    by_question = {}
+    for key, pieces in items.items():
+        stale = [item for item in pieces if freshness.item_is_stale(item, as_of)]
+        oldest = min((datetime.fromisoformat(item["confirmed_at"]) for item in stale), default=None)
+        by_question[key] = QuestionEvidence(
+            total=len(pieces), stale=len(stale), oldest_stale=oldest
+        )
+    return EvidenceFreshness(as_of=as_of, by_question=by_question)
+
+
+@dataclass(frozen=True)
+class StaleQuestion:
+    question: QuestionResult
+    evidence: QuestionEvidence
+
+
 @dataclass
 class ResultPage:
     result: AssessmentResult
@@ -185,6 +235,8 @@ class ResultPage:
     held_back: HeldBack | None = None
     accepted: list[planning.AcceptedGap] = field(default_factory=list)
     mlops: list[mlops_levels.Standing] = field(default_factory=list)
+    evidence: EvidenceFreshness | None = None
+    stale_questions: list[StaleQuestion] = field(default_factory=list)  # in the bank's order
 
     @property
     def weakest(self) -> CategoryResult | None:
@@ -225,7 +277,13 @@ class ResultPage:
         return self.result.overall - self.previous.overall
 
 
-def result_page(assessment: Assessment, result: AssessmentResult | None = None) -> ResultPage:
+def result_page(
+    assessment: Assessment,
+    result: AssessmentResult | None = None,
+    *,
+    as_of: datetime | None = None,
+) -> ResultPage:
+    """The results page's data; its evidence judged stale or not as of `as_of` (default now)."""
     result = result or load_result(assessment)
     previous = previous_result(assessment)
     previous_scores = {c.key: c.score for c in previous.categories.all()} if previous else {}
@@ -248,6 +306,12 @@ def result_page(assessment: Assessment, result: AssessmentResult | None = None) 
         answered, key=lambda q: ((q.value or scale[0]) - scale[0], -q.weight, q.order)
     )[:5]
     by_key = {q.question_key: q for q in questions}
+    evidence = evidence_freshness(result, as_of or timezone.now())
+    stale_questions = [
+        StaleQuestion(q, judged)
+        for q in questions
+        if (judged := evidence.by_question.get(q.question_key)) and judged.stale
+    ]
     tracked = [
         TrackedCheck(
             action,
@@ -279,6 +343,8 @@ def result_page(assessment: Assessment, result: AssessmentResult | None = None) 
                 if not q.unanswered
             },
         ),
+        evidence=evidence,
+        stale_questions=stale_questions,
     )
 
 

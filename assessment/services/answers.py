@@ -20,6 +20,7 @@ from assessment.models import (
     Settlement,
     TeamAnswer,
 )
+from assessment.services import evidence
 from banks.models import BankVersion
 from banks.queries import scale_of
 from projects.models import Project
@@ -125,7 +126,7 @@ def _save(assessment, current, respondent, answer: AnswerInput, now: datetime) -
         fields += ["level_value", "not_applicable", "dont_know", "na_reason", "na_detail"]
     if confirming:
         fields += ["carried_over", "confirmed_at", "confirmed_by"]
-    Answer.objects.bulk_create(
+    (saved,) = Answer.objects.bulk_create(
         [
             Answer(
                 assessment=assessment,
@@ -148,6 +149,10 @@ def _save(assessment, current, respondent, answer: AnswerInput, now: datetime) -
         unique_fields=["assessment", "question", "respondent"],
         update_fields=fields,
     )
+    if answer.links != (previous.links if previous else ""):
+        evidence.sync_links(
+            answer_id=saved.pk, question_id=question_id, links=answer.links, by=respondent, now=now
+        )
     notes_only = evidence_changed and not level_changed
     if level_changed or (
         notes_only and not _extend_sitting(assessment, question_id, respondent, now)
@@ -293,6 +298,7 @@ def start_assessment(
         carried = Answer.objects.bulk_create(
             _carried_answers(previous.result, assessment, started_by)
         )
+        evidence.carry_evidence(previous=previous, carried=carried)
         scale = scale_of(version)
         _store_team_answers(
             assessment,

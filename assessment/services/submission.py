@@ -193,8 +193,10 @@ def _store_result(
 
 def _store_snapshot(result: AssessmentResult) -> None:
     """Every respondent's answer as it stands at submit, read under the assessment's lock."""
-    answers = Answer.objects.filter(assessment_id=result.assessment_id).select_related(
-        "question", "respondent", "confirmed_by"
+    answers = (
+        Answer.objects.filter(assessment_id=result.assessment_id)
+        .select_related("question", "respondent", "confirmed_by")
+        .prefetch_related("evidence")
     )
     AnswerSnapshot.objects.bulk_create(
         AnswerSnapshot(
@@ -208,6 +210,16 @@ def _store_snapshot(result: AssessmentResult) -> None:
             na_detail=answer.na_detail,
             notes=answer.notes,
             links=answer.links,
+            evidence=[
+                {
+                    "kind": item.kind,
+                    "text": item.text,
+                    "source": item.source,
+                    "confirmed_at": item.confirmed_at.isoformat(),
+                    "stale_after": item.stale_after.isoformat(),
+                }
+                for item in answer.evidence.all()
+            ],
             carried_over=answer.carried_over,
             confirmed_at=answer.confirmed_at,
             confirmed_by=answer.confirmed_by.get_username() if answer.confirmed_by else "",

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from paydown.bankfile.coverage import DEBT_TYPES, ML_TEST_SCORE_TESTS, missing_coverage
 
 from banks import files
-from banks.models import BankVersion, Category, Question, QuestionBank
+from banks.models import BankVersion, Category, PublishedVersionError, Question, QuestionBank
 
 
 def purge_bank(slug: str) -> None:
@@ -186,3 +186,58 @@ def test_an_ml_test_score_bank_refuses_na_unless_its_file_allows_it(db):
     assert set(
         Question.objects.filter(version=version, allow_na=True).values_list("key", flat=True)
     ) == {"data-1"}
+
+
+def test_signals_and_evidence_ages_round_trip_in_their_documented_key_order(db):
+    data = files.load(files.SHIPPED_BANKS[0].read_bytes())
+    data["version"] = 99
+    data["evidence_max_age_days"] = 90
+    question = data["categories"][0]["questions"][0]
+    question["evidence_max_age_days"] = 30
+    # Written in another key order than the documented one, as jsonb may give it back.
+    question["signals"] = [
+        {
+            "all": [{"content": {"pattern": "dvc", "files": ["*.yaml"]}}, {"imports": ["dvc"]}],
+            "same_file": False,
+            "supports": 0,
+            "confidence": "low",
+            "says": "A DVC file",
+            "rule": "dvc-file",
+        }
+    ]
+
+    exported = files.export_version(files.import_data(data))
+
+    again = files.load(exported)
+    assert again["evidence_max_age_days"] == 90
+    assert again["categories"][0]["questions"][0]["evidence_max_age_days"] == 30
+    # supports 0 is kept; a false flag is left out; keys come in the documented order.
+    assert again["categories"][0]["questions"][0]["signals"] == [
+        {
+            "rule": "dvc-file",
+            "says": "A DVC file",
+            "supports": 0,
+            "confidence": "low",
+            "all": [{"content": {"files": ["*.yaml"], "pattern": "dvc"}}, {"imports": ["dvc"]}],
+        }
+    ]
+    assert list(again["categories"][0]["questions"][0]["signals"][0]) == [
+        "rule", "says", "supports", "confidence", "all"
+    ]  # fmt: skip
+
+
+def test_a_published_shipped_version_takes_its_files_new_signals_and_nothing_else(shipped_banks):
+    version = BankVersion.objects.get(bank__slug="ml-technical-debt", number=1)
+    question = version.questions.order_by("pk").first()
+    Question.objects.filter(pk=question.pk).update(signals=[])  # as published before signals
+    data = files.load(files.SHIPPED_BANKS[0].read_bytes())
+    data["categories"][0]["questions"][0]["signals"] = [
+        {"rule": "r", "says": "s", "supports": 1, "confidence": "low", "all": [{"files": ["x"]}]}
+    ]
+
+    assert files.refresh_signals(version, data) >= 1
+
+    question.refresh_from_db()
+    assert question.signals[0]["rule"] == "r"
+    with pytest.raises(PublishedVersionError):  # the rest stays frozen
+        Question.objects.filter(pk=question.pk).update(signals=[], text="Changed?")

@@ -4,10 +4,14 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from assessment import services
+from assessment.models import Evidence
+from assessment.services import scans
 from tests.browser.conftest import log_in
 from tests.factories import post_answer
+from tests.questionnaire.test_scan_suggestions import DVC, scan_document
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +47,12 @@ def test_pages_have_no_axe_violations(browser, live_server, client_for, alice, b
     open_one = services.start_assessment(
         project=submitted.project, version=submitted.version, started_by=bob, title="Open"
     )
+    # A scan's suggestion and stale evidence on the open questionnaire's cards (issue #15).
+    scans.attach_scan(
+        assessment=open_one, document=scan_document(**{"data-a": (2, "high", DVC)}), by=bob
+    )
+    post_answer(client_for(bob), open_one, "data-b", "1", links="https://wiki.example/b")
+    Evidence.objects.filter(answer__assessment=open_one).update(stale_after=timezone.now())
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
     login_problems = violations(page, "/accounts/login/")
@@ -59,6 +69,7 @@ def test_pages_have_no_axe_violations(browser, live_server, client_for, alice, b
         "/dashboard/?bank=tiny",
         "/accounts/password/",
         open_one.get_absolute_url(),
+        f"/assessments/{open_one.pk}/scans/",
         f"/assessments/{open_one.pk}/discuss/",
         f"/assessments/{open_one.pk}/submit/",
     ]

@@ -31,10 +31,12 @@ URL = "/dashboard/"
 # the score histograms added up from the teams' counts (percentiles; the level distribution)
 # the page: the ids of 50 kept projects in order
 # those 50 projects with their latest results' scores
+# the page's pieces of evidence and the stale ones, counted per latest assessment (a page of
+#   never-assessed projects has none to count: no query)
 # the overall scores over time of the first rows
 # the questions most projects answer at level 1 or below, from the teams' counts
 # the newest wording of those questions and the bank's advice for them
-DASHBOARD_QUERIES = 14
+DASHBOARD_QUERIES = 15
 
 
 def portfolio_rows(html: str) -> list[list[str]]:
@@ -53,9 +55,9 @@ def test_manager_sees_their_teams_projects_with_their_latest_scores(
     today = f"{timezone.localdate():%-d %b %Y}"
     # Weakest first; never assessed last. Percentiles rank among the two scored projects.
     assert portfolio_rows(response.text) == [
-        ["Weak model", "Search & Ranking", "16.7 p25", "25.0 p25", "0.0 p25", today],
-        ["Strong model", "Search & Ranking", "100.0 p75", "100.0 p75", "100.0 p75", today],
-        ["Unassessed model", "Search & Ranking", "—", "—", "—", "never"],
+        ["Weak model", "Search & Ranking", "16.7 p25", "25.0 p25", "0.0 p25", "—", today],
+        ["Strong model", "Search & Ranking", "100.0 p75", "100.0 p75", "100.0 p75", "—", today],
+        ["Unassessed model", "Search & Ranking", "—", "—", "—", "—", "never"],
     ]
     assert "Other team model" not in response.text
     assert table_headed(response.text, "Category", "Ad hoc", "Repeatable") == [
@@ -477,5 +479,5 @@ def test_a_category_scored_over_mostly_na_questions_is_marked_low_confidence(
     # data: 100 over one of its two questions (the other N/A); code: 50, nothing N/A.
     assert portfolio_rows(html) == [
         ["Gaming model", "Search & Ranking", "83.3 p50", "100.0? low confidence: mostly N/A p50",
-         "50.0 p50", f"{timezone.localdate():%-d %b %Y}"],
+         "50.0 p50", "—", f"{timezone.localdate():%-d %b %Y}"],
     ]  # fmt: skip

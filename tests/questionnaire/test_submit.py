@@ -107,7 +107,7 @@ def test_the_review_page_runs_twelve_queries(
     assert "<h2>2 unanswered questions</h2>" in squeeze(response.text)
 
 
-def test_submitting_runs_twenty_seven_queries(
+def test_submitting_runs_twenty_eight_queries(
     client_for, alice, assessment, django_assert_num_queries
 ):
     answer_all(assessment, alice)
@@ -134,13 +134,14 @@ def test_submitting_runs_twenty_seven_queries(
     # the team's score counts for these scores, locked
     # insert the missing score counts (no gaps: every answer is at 4)
     # every answer (the snapshot)
+    # their evidence (prefetched)
     # insert the answer snapshot
     # the result ⋈ assessment, project, version, bank, read back as the export reads it
     # its categories, questions and answer snapshots (prefetched)
     # update the result's integrity hash
     # release savepoint
     # (the audit report is queued on commit: the test's transaction never commits)
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(28):
         response = client.post(url)
 
     assert response.status_code == 302

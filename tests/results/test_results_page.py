@@ -64,10 +64,11 @@ def test_results_page_shows_the_scores_and_explains_the_computation(
     # its result ⋈ version, bank
     # the result's categories
     # the result's questions
+    # the result's answer snapshots (their evidence, judged stale or not as of now)
     # the project's previous result (none here, so no prefetch of its categories)
     # earlier tracked actions of the project ⋈ owner, source
     # the project's accepted risks ⋈ who accepted them
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(results_url(submitted))
 
     text = squeeze(response.text)
@@ -123,9 +124,10 @@ def test_results_page_compares_with_the_previous_assessment_and_checks_tracked_a
     # the result's questions
     # the project's previous result ⋈ its assessment
     # the previous result's categories
+    # the result's answer snapshots (their evidence, judged stale or not as of now)
     # earlier tracked actions of the project ⋈ owner, source
     # the project's accepted risks ⋈ who accepted them
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(results_url(latest))
 
     text = squeeze(response.text)

@@ -1,5 +1,6 @@
 """The `paydown` command line: `init` writes a paydown.yml, `check` validates and scores it offline,
-`push` answers an assessment on a server through its API (and may submit it).
+`push` answers an assessment on a server through its API (and may submit it), `scan` suggests
+answers from a checkout.
 
 Exit codes: 0 passed, 1 a gate failed, 2 a usage or file error. Each subcommand is one function
 taking the parsed arguments and returning the exit code, so another (`push`) adds one parser and
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import paydown
-from paydown import answers, bankfile, client, gates, report, scoring
+from paydown import answers, bankfile, client, gates, report, scan, scoring
+from paydown.scan import formats as scan_formats
 
 PASSED, GATE_FAILED, USAGE_ERROR = 0, 1, 2
 DEFAULT_FILE = "paydown.yml"
@@ -82,6 +84,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     _gate_arguments(push)
     push.set_defaults(run=run_push)
+
+    scan_ = commands.add_parser(
+        "scan", help="suggest answers from a checkout, with file-and-line evidence (runs nothing)"
+    )
+    scan_.add_argument("path", nargs="?", type=Path, default=Path("."), help="the checkout")
+    scan_.add_argument("--bank", help=f"a shipped bank's slug (default: {DEFAULT_BANK})")
+    scan_.add_argument("--bank-version", type=int, help="the bank's version (default: newest)")
+    scan_.add_argument("--bank-file", type=Path, help="a bank file instead of a shipped bank")
+    scan_.add_argument("--format", choices=scan_formats.FORMATS, default="text")
+    scan_.add_argument("--output", "-o", type=Path, help="write the report here, not to stdout")
+    scan_.add_argument(
+        "--write",
+        type=Path,
+        metavar="ANSWERS",
+        help="add the suggestions to this paydown.yml as comments (answers are never changed)",
+    )
+    scan_.add_argument(
+        "--push",
+        type=int,
+        metavar="ASSESSMENT_ID",
+        help="attach the scan to this open assessment on --server (token in PAYDOWN_TOKEN)",
+    )
+    scan_.add_argument("--server", default=os.environ.get("PAYDOWN_SERVER"), help="https://…")
+    scan_.set_defaults(run=run_scan)
     return parser
 
 
@@ -116,6 +142,70 @@ def run_init(args: argparse.Namespace) -> int:
     questions = sum(len(c["questions"]) for c in bank["categories"])
     print(f"wrote {args.output}: {questions} questions of {bank['slug']} v{bank['version']}")
     return PASSED
+
+
+# --- scan ---------------------------------------------------------------------------------------
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    """Scan with the answers file's bank when writing into one, else the one asked for."""
+    answers_text = None
+    slug, version = args.bank or DEFAULT_BANK, args.bank_version
+    if args.write is not None:
+        try:
+            answers_text = args.write.read_text(encoding="utf-8")
+            slug, version = answers.header(answers.parse(answers_text))
+        except OSError as error:
+            raise UsageError(f"{args.write}: {error.strerror}") from None
+        except (answers.AnswersError, UnicodeDecodeError) as error:
+            raise UsageError(f"{args.write}: {error}") from None
+        if args.bank not in (None, slug) or args.bank_version not in (None, version):
+            raise UsageError(f"{args.write} answers {slug}; scan with that bank or leave --bank")
+    bank = _bank(args.bank_file, slug, version)
+    try:
+        result = scan.scan(args.path, bank)
+    except scan.CheckoutError as error:
+        raise UsageError(str(error)) from None
+    rendered = scan_formats.render(result, args.format)
+    _write(args.output, rendered) if args.output else sys.stdout.write(rendered)
+    if answers_text is not None:
+        _write(args.write, scan_formats.write_suggestions(answers_text, result))
+        print(f"{args.write}: {len(result.suggested)} suggestions as comments", file=sys.stderr)
+    if args.push is not None:
+        _push_scan(args, result)
+    return PASSED
+
+
+def _push_scan(args: argparse.Namespace, result: scan.Scan) -> None:
+    """Attach the scan to an open assessment; its suggestions wait there for a person."""
+    api = _api(args.server)
+    try:
+        attached = api.call("POST", f"/assessments/{args.push}/scans", scan_formats.data(result))
+    except client.ApiError as error:
+        raise UsageError(str(error)) from None
+    print(
+        f"{args.server.rstrip('/')}/assessments/{args.push}/: {attached['suggestions']} "
+        "suggestions wait on their questions",
+        file=sys.stderr,
+    )
+    for ignored in attached["ignored"]:
+        print(f"  left out: {ignored}", file=sys.stderr)
+
+
+def _api(server: str | None) -> client.Client:
+    token = os.environ.get("PAYDOWN_TOKEN", "").strip()
+    if not server:
+        raise UsageError("give --server (or PAYDOWN_SERVER)")
+    if not token:
+        raise UsageError("set PAYDOWN_TOKEN to an API token with the answer scope")
+    return client.Client(server, token)
+
+
+def _write(path: Path, content: str) -> None:
+    try:
+        path.write_text(content, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror}") from None
 
 
 # --- check ----------------------------------------------------------------------------------------
@@ -232,14 +322,9 @@ def run_push(args: argparse.Namespace) -> int:
     settings = _settings(args)
     path = args.file or Path(settings.get("file", DEFAULT_FILE))
     fmt = args.format or settings.get("format", "text")
-    token = os.environ.get("PAYDOWN_TOKEN", "").strip()
-    if not args.server:
-        raise UsageError("give --server (or PAYDOWN_SERVER)")
-    if not token:
-        raise UsageError("set PAYDOWN_TOKEN to an API token with the answer (and submit) scope")
+    api = _api(args.server)
     wanted = _gates(args, settings)
     bank, checked, card = _score(path, None)
-    api = client.Client(args.server, token)
     try:
         previous = (
             _last_result(api, args.project, bank["slug"]) if args.fail_on_regression else None

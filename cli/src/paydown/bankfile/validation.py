@@ -12,6 +12,8 @@ from typing import Any
 
 import jsonschema
 
+from paydown.scan.rules import signal_errors
+
 SCHEMA_PATH = Path(__file__).resolve().parent / "files" / "bank.schema.json"
 CENT = Decimal("0.01")  # weights, levels and steps are DecimalField(decimal_places=2)
 STATUS_IN_FILE = (
@@ -103,6 +105,7 @@ def _semantic_errors(data: dict[str, Any]) -> list[str]:
     )
     prerequisites: dict[str, list[str]] = {}
     question_paths: dict[str, str] = {}
+    signal_rules: dict[str, str] = {}
 
     for c, category in enumerate(data["categories"]):
         c_path = f"categories[{c}]"
@@ -117,6 +120,7 @@ def _semantic_errors(data: dict[str, Any]) -> list[str]:
             question_paths.setdefault(key, q_path)
             errors += _level_errors(question["levels"], scale, scale_text, f"{q_path}.levels")
             errors += _step_errors(question["remediation"], scale, f"{q_path}.remediation")
+            errors += signal_errors(question, q_path, signal_rules)
             for required in question.get("prerequisites", []):
                 if required == key:
                     errors.append(f"{q_path}.prerequisites: '{key}' cannot require itself")

@@ -14,8 +14,8 @@ from paydown.bankfile.validation import format_path
 
 # Far above what the shipped banks use (docs/bank-format.md, "Limits"), low enough that the worst
 # file within them is read and refused in a fraction of a second.
-MAX_DEPTH = 10  # nested lists and mappings; the bank format needs 7
-MAX_VALUES = 50_000  # keys, values and list items; the larger shipped bank has 5,264
+MAX_DEPTH = 12  # nested lists and mappings; the bank format needs 11 (a signal's content globs)
+MAX_VALUES = 50_000  # keys, values and list items; the largest shipped bank has 11,016
 MAX_TEXT_CHARS = 10_000  # the longest text in the shipped banks has 679
 MAX_NUMBER_CHARS = 32
 
