@@ -27,7 +27,7 @@ from assessment.models import (
 from banks import queries as bank_queries
 from banks.models import BankVersion, Question
 from projects import services as project_services
-from projects.models import ApiToken, Membership, Project, Team
+from projects.models import ApiToken, Invitation, Membership, Project, SignInLink, Team
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -101,6 +101,48 @@ def get_managed_teams(user: User) -> list[Team]:
 
 def get_team_for_user(user: User, slug: str) -> Team:
     return get_object_or_404(visible_teams(user), slug=slug)
+
+
+def memberships_of(team: Team) -> QuerySet[Membership]:
+    return team.memberships.select_related("user").order_by("user__username")
+
+
+def memberships_of_user(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("team").order_by("team__name")
+
+
+def open_invitations_of(team: Team, now) -> QuerySet[Invitation]:
+    return team.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    )
+
+
+def get_membership_to_manage(user: User, team_slug: str, membership_id: int) -> Membership:
+    """A membership of a team the user sees (else 404) and manages (else 403)."""
+    team = get_team_for_user(user, team_slug)
+    require_manager(user, team, _("Only the team's managers change roles and members."))
+    return get_object_or_404(team.memberships.select_related("user", "team"), pk=membership_id)
+
+
+def get_invitation_to_manage(user: User, team_slug: str, invitation_id: int) -> Invitation:
+    team = get_team_for_user(user, team_slug)
+    require_manager(user, team, _("Only the team's managers withdraw invitations."))
+    return get_object_or_404(team.invitations, pk=invitation_id)
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """The invitation whose link carries this token (its digest is what is kept); 404 for any
+    other string. The link is the credential, for whoever follows it."""
+    return get_object_or_404(
+        Invitation.objects.select_related("team", "invited_by"),
+        digest=project_services.token_digest(token),
+    )
+
+
+def sign_in_link_by_token(token: str) -> SignInLink:
+    return get_object_or_404(
+        SignInLink.objects.select_related("user"), digest=project_services.token_digest(token)
+    )
 
 
 def get_project_for_user(user: User, slug: str) -> Project:

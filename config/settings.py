@@ -232,3 +232,29 @@ STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 90)
 
 # The API (issue #14): requests a minute per token, counted in the cache (docs/api.md).
 PAYDOWN_API_RATE = env_int("PAYDOWN_API_RATE", 120)
+
+# Email (issue #16): invitations, password resets and address checks. The console backend prints
+# them (the demo); set EMAIL_HOST to send through SMTP.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Paydown <paydown@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# How long an invitation's link and an address-check link work, in days.
+PAYDOWN_INVITATION_DAYS = env_int("PAYDOWN_INVITATION_DAYS", 7)
+PAYDOWN_EMAIL_LINK_DAYS = env_int("PAYDOWN_EMAIL_LINK_DAYS", 3)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24) * 3600
+
+# Local password sign-in (issue #16). Off: the login page has no password form and password
+# resets are refused; `manage.py signin_link USERNAME` gives a staff user a one-time link.
+PAYDOWN_PASSWORD_LOGIN = env_bool("PAYDOWN_PASSWORD_LOGIN", True)

@@ -17,7 +17,7 @@ admin.site.index_title = _("Question banks, teams and projects")
 urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -29,7 +29,49 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Password reset by email (issue #16). Django's views are login_not_required already.
+    path(
+        "accounts/password/reset/",
+        views.password_login_only(
+            auth_views.PasswordResetView.as_view(
+                template_name="registration/password_reset_form.html",
+                email_template_name="registration/email/password_reset.txt",
+                subject_template_name="registration/email/password_reset_subject.txt",
+                # Read once at start-up, as the timeout itself is.
+                extra_email_context={"expiry_hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+            )
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        views.password_login_only(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="registration/password_reset_done.html"
+            )
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        views.password_login_only(
+            views.PasswordResetConfirmView.as_view(
+                template_name="registration/password_reset_confirm.html"
+            )
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        views.password_login_only(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="registration/password_reset_complete.html"
+            )
+        ),
+        name="password_reset_complete",
+    ),
     path("accounts/tokens/", include("assessment.account.urls")),
+    path("", include("assessment.people.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls()),
     path("", include("assessment.urls")),

@@ -1,8 +1,14 @@
 """Site-wide views that belong to no app."""
 
+import functools
+
+from axes import utils as axes_utils
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -19,3 +25,38 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; setting a new password also lifts a failed-login lock-out on the account:
+    whoever proved they own its address may log in at once, not after the hour."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_utils.reset(username=form.user.get_username())
+        return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's view; with PAYDOWN_PASSWORD_LOGIN off the page offers no password form and a
+    posted password is refused before any check (so nothing can be guessed through it)."""
+
+    def post(self, request, *args, **kwargs):
+        if not settings.PAYDOWN_PASSWORD_LOGIN:
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(password_login=settings.PAYDOWN_PASSWORD_LOGIN, **kwargs)
+
+
+def password_login_only(view):
+    """Password resets exist only while passwords sign in: 404 otherwise."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.PAYDOWN_PASSWORD_LOGIN:
+            raise Http404(_("Password sign-in is switched off here."))
+        return view(request, *args, **kwargs)
+
+    return wrapper

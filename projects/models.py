@@ -155,3 +155,64 @@ class ApiToken(models.Model):
 
     def allows(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class Invitation(models.Model):
+    """A manager's invitation to a team (issue #16): the emailed link works once, until it
+    expires. Only the token's SHA-256 digest is kept, as for API tokens."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.team} ({self.get_role_display()})"
+
+
+class Profile(models.Model):
+    """What a user sets on the profile page beyond Django's user: the language of the pages."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
+
+    @classmethod
+    def of(cls, user) -> "Profile":
+        """The user's profile, made on first use (accounts made before profiles have none)."""
+        return cls.objects.get_or_create(user=user)[0]
+
+
+class SignInLink(models.Model):
+    """A one-time sign-in link for a staff user (`manage.py signin_link`), so that an admin is
+    never locked out when password sign-in is off (issue #16). Only the token's digest is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_links"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sign-in link for {self.user}"

@@ -4,10 +4,23 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from projects.models import AcceptedRisk, ApiToken, Project, Team
+from projects.models import (
+    AcceptedRisk,
+    ApiToken,
+    Invitation,
+    Membership,
+    Profile,
+    Project,
+    SignInLink,
+    Team,
+)
 
 
 def unique_project_slug(name: str) -> str:
@@ -107,3 +120,147 @@ def renew_badge_token(*, project: Project) -> str:
     project.badge_token = secrets.token_urlsafe(24)
     project.save(update_fields=["badge_token"])
     return project.badge_token
+
+
+# --- people (issue #16) ---------------------------------------------------------------------------
+
+
+class InvitationClosed(Exception):
+    """An invitation that was used, withdrawn or has expired; the message says which."""
+
+
+class LastManager(Exception):
+    """A change that would leave a team without a manager, who alone can invite and manage."""
+
+
+def invite(*, team: Team, email: str, role: str, by, now: datetime) -> tuple[Invitation, str]:
+    """An invitation and its link's token, which is not kept anywhere: it goes in the email."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        team=team,
+        email=email,
+        role=role,
+        digest=token_digest(token),
+        invited_by=by,
+        expires_at=now + timedelta(days=settings.PAYDOWN_INVITATION_DAYS),
+    )
+    return invitation, token
+
+
+def invitation_problem(invitation: Invitation, now: datetime) -> str:
+    """Why the invitation no longer works, or "" while it does."""
+    if invitation.accepted_at is not None:
+        return _("This invitation was used already: its link works once.")
+    if invitation.revoked_at is not None:
+        return _("This invitation was withdrawn by a manager of the team.")
+    if invitation.expires_at <= now:
+        return _("This invitation expired on %(date)s.") % {
+            "date": formats.date_format(invitation.expires_at, "DATE_FORMAT")
+        }
+    return ""
+
+
+def create_invited_user(*, invitation: Invitation, username: str, password: str):
+    return get_user_model().objects.create_user(
+        username=username, email=invitation.email, password=password
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user, now: datetime) -> Membership:
+    """Join the team with the invited role (a member already there takes it). The invitation's
+    row is locked and checked again, so of two clicks on one link only the first joins."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    problem = invitation_problem(locked, now)
+    if problem:
+        raise InvitationClosed(problem)
+    membership, _created = Membership.objects.update_or_create(
+        team_id=locked.team_id, user=user, defaults={"role": locked.role}
+    )
+    locked.accepted_at, locked.accepted_by = now, user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def revoke_invitation(*, invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def change_role(*, membership: Membership, role: str) -> Membership:
+    _lock_managers(membership.team_id)
+    if role != Membership.Role.MANAGER:
+        _keep_a_manager(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership) -> None:
+    """The member leaves the team; their answers, comments and history stay where they are."""
+    _lock_managers(membership.team_id)
+    _keep_a_manager(membership)
+    membership.delete()
+
+
+def _lock_managers(team_id: int) -> None:
+    # Two managers demoting each other at once must not both succeed.
+    list(Team.objects.select_for_update().filter(pk=team_id).values_list("pk"))
+
+
+def _keep_a_manager(membership: Membership) -> None:
+    others = Membership.objects.filter(
+        team_id=membership.team_id, role=Membership.Role.MANAGER
+    ).exclude(pk=membership.pk)
+    if membership.role == Membership.Role.MANAGER and not others.exists():
+        raise LastManager(
+            _("%(team)s needs a manager: make someone else a manager first.")
+            % {"team": membership.team.name}
+        )
+
+
+def update_profile(*, user, first_name: str, last_name: str, email: str, language: str) -> str:
+    """Save the name and language; returns a new email address to verify ("" when unchanged):
+    the address changes only once its link is followed (services.set_email)."""
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    Profile.objects.update_or_create(user=user, defaults={"language": language})
+    return email if email and email != user.email else ""
+
+
+def set_email(*, user, email: str) -> None:
+    user.email = email
+    user.save(update_fields=["email"])
+
+
+class SignInLinkRefused(Exception):
+    """A sign-in link that was used, has expired, or is for someone no longer staff."""
+
+
+def create_sign_in_link(*, user, now: datetime, minutes: int = 15) -> str:
+    """A one-time sign-in link's token for a staff user; the token is shown once, not kept."""
+    if not (user.is_active and user.is_staff):
+        raise SignInLinkRefused(_("Sign-in links are for active staff users only."))
+    token = secrets.token_urlsafe(32)
+    SignInLink.objects.create(
+        user=user, digest=token_digest(token), expires_at=now + timedelta(minutes=minutes)
+    )
+    return token
+
+
+@transaction.atomic
+def use_sign_in_link(*, link: SignInLink, now: datetime):
+    """The link's user, once: the row is locked, so of two clicks only the first signs in."""
+    locked = SignInLink.objects.select_for_update().select_related("user").get(pk=link.pk)
+    if locked.used_at is not None:
+        raise SignInLinkRefused(_("This sign-in link was used already: it works once."))
+    if locked.expires_at <= now:
+        raise SignInLinkRefused(_("This sign-in link has expired: make a new one."))
+    if not (locked.user.is_active and locked.user.is_staff):
+        raise SignInLinkRefused(_("Sign-in links are for active staff users only."))
+    locked.used_at = now
+    locked.save(update_fields=["used_at"])
+    return locked.user

@@ -8,10 +8,12 @@ The sweep walks the resolver, so a new URL fails here until it says how to fill 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from assessment import services
 from assessment.models import ReportJob
 from assessment.services import scans
+from projects import services as project_services
 from tests import factories
 from tests.questionnaire.test_scan_suggestions import DVC, scan_document
 
@@ -23,6 +25,10 @@ NO_OBJECT = {
     "logout": "ends the user's own session",
     "password_change": "the user's own account",
     "password_change_done": "the user's own account",
+    "password_reset": "public: asks for a reset link by email",
+    "password_reset_done": "public: the same page whether or not the address has an account",
+    "password_reset_confirm": "public: opened by the emailed uid and token alone",
+    "password_reset_complete": "public: says the new password is set",
     "account:tokens": "lists and makes the user's own tokens; projects offered are visible ones",
     "account:revoke_token": "the user's own tokens only: another's id is 404 (tests/account)",
     "projects:home": "lists only visible teams",
@@ -31,12 +37,19 @@ NO_OBJECT = {
     "assessment:start_portfolio_report": "managers only (403)",
     "assessment:portfolio_export": "managers only (403)",
     "projects:badge": "public with the project's badge token, else a bare 404 (test_badge.py)",
+    "people:accept_invitation": "public: the link's token is the credential (tests/account)",
+    "people:profile": "the user's own profile",
+    "people:sign_in_link": "public: the link's token is the credential, for staff (tests/account)",
+    "people:verify_email": "the user's own address: another user's link is a 400 (tests/account)",
 }
 # The admin's own patterns (`<path:object_id>` and the rest) sit behind its staff check: the
 # last test checks it.
 
 # Manager actions: a member of the owning team gets 403, its manager gets in.
 MANAGER_ONLY = {
+    "people:change_role",
+    "people:remove_member",
+    "people:revoke_invitation",
     "projects:project_create",
     "projects:project_edit",
     "projects:renew_badge",
@@ -94,6 +107,12 @@ def world(published, project1, alice, bob, carol, admin_user):
     )
     services.submit_assessment(assessment=submitted, by=bob, allow_open_items=True)
     action = factories.make_tracked_action(project1, submitted)
+    # A member to change and remove (the owners' sweep posts to change_role, then remove_member).
+    dave = factories.make_user("dave")
+    membership = factories.add_member(project1.team, dave)
+    invitation, _token = project_services.invite(
+        team=project1.team, email="eve@example.com", role="member", by=bob, now=timezone.now()
+    )
     scan = scans.attach_scan(
         assessment=open_one, document=scan_document(**{"data-a": (2, "high", DVC)}), by=alice
     )
@@ -110,6 +129,8 @@ def world(published, project1, alice, bob, carol, admin_user):
         "action": action,
         "job": job,
         "suggestion": scan.scan.suggestions.get(),
+        "membership": membership,
+        "invitation": invitation,
         "version": published,
         "users": {"alice": alice, "bob": bob, "carol": carol, "admin": admin_user},
     }
@@ -128,6 +149,8 @@ def fill(name: str, params: list[str], world: dict) -> dict:
         "action_id": world["action"].pk,
         "job_id": world["job"].pk,
         "suggestion_id": world["suggestion"].pk,
+        "membership_id": world["membership"].pk,
+        "invitation_id": world["invitation"].pk,
         "number": world["version"].number,
         "fmt": "csv",
         "tracker_file": "github.sh",

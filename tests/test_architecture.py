@@ -20,6 +20,7 @@ PAGE_PACKAGES = (
     "api",
     "account",
     "evidence",
+    "people",
 )
 
 # Lowest first.

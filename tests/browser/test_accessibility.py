@@ -70,6 +70,8 @@ def test_pages_have_no_axe_violations(browser, live_server, client_for, alice, b
         "/accounts/password/",
         open_one.get_absolute_url(),
         f"/assessments/{open_one.pk}/scans/",
+        f"/teams/{submitted.project.team.slug}/people/",
+        "/accounts/profile/",
         f"/assessments/{open_one.pk}/discuss/",
         f"/assessments/{open_one.pk}/submit/",
     ]
