@@ -1,7 +1,9 @@
 """Paydown settings, read from the environment so one module serves demo, tests and production."""
 
+import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -68,6 +70,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",  # its templates and static files: the API docs page, served locally
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "projects",
     "banks",
     "assessment",
@@ -84,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -198,12 +205,18 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
 # Scripts, styles and connections from the app itself only; page code reads JSON via json_script.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "frame-ancestors 'none'; form-action 'self'"
-)
+def content_security_policy(sign_in_origins: list[str]) -> str:
+    """The pages' policy. A company sign-in form posts here and is redirected to the identity
+    provider, which browsers check against form-action too: its origin is allowed there."""
+    form_action = " ".join(["'self'", *sign_in_origins])
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        f"frame-ancestors 'none'; form-action {form_action}"
+    )
+
 
 LOGGING = {
     "version": 1,
@@ -258,3 +271,56 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24) * 3600
 # Local password sign-in (issue #16). Off: the login page has no password form and password
 # resets are refused; `manage.py signin_link USERNAME` gives a staff user a one-time link.
 PAYDOWN_PASSWORD_LOGIN = env_bool("PAYDOWN_PASSWORD_LOGIN", True)
+
+
+# Company sign-in (issue #16) with django-allauth: OpenID Connect providers by issuer URL, from
+# OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET (OIDC_NAME, OIDC_PROVIDER_ID), or several as a
+# JSON list in PAYDOWN_OIDC_PROVIDERS. allauth keeps to company sign-in here: local accounts stay
+# Django's (the login page above), so it runs with SOCIALACCOUNT_ONLY.
+def oidc_apps() -> list[dict]:
+    listed = json.loads(os.environ.get("PAYDOWN_OIDC_PROVIDERS", "[]"))
+    if os.environ.get("OIDC_ISSUER"):
+        listed.append(
+            {
+                "id": os.environ.get("OIDC_PROVIDER_ID", "company"),
+                "name": os.environ.get("OIDC_NAME", "Company sign-in"),
+                "issuer": os.environ["OIDC_ISSUER"],
+                "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+            }
+        )
+    return [oidc_app(**provider) for provider in listed]
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def oidc_app(*, id: str, name: str, issuer: str, client_id: str, secret: str) -> dict:
+    return {
+        "provider_id": id,
+        "name": name,
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {"server_url": issuer, "scope": ["openid", "profile", "email", "groups"]},
+    }
+
+
+AUTHENTICATION_BACKENDS.append("allauth.account.auth_backends.AuthenticationBackend")
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": oidc_apps(), "OAUTH_PKCE_ENABLED": True}}
+CONTENT_SECURITY_POLICY = content_security_policy(
+    sorted({origin_of(app["settings"]["server_url"]) for app in oidc_apps()})
+)
+SOCIALACCOUNT_ONLY = True
+ACCOUNT_EMAIL_VERIFICATION = "none"  # the identity provider vouches for its addresses
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an address alone never takes over a local account
+SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+
+# Teams from the identity provider: {"idp-group": {"team": "slug", "role": "member"|"manager"}},
+# read from this claim of the sign-in (docs in README, "People").
+PAYDOWN_IDP_TEAMS = json.loads(os.environ.get("PAYDOWN_IDP_TEAMS", "{}"))
+PAYDOWN_IDP_GROUPS_CLAIM = os.environ.get("PAYDOWN_IDP_GROUPS_CLAIM", "groups")

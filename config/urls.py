@@ -72,6 +72,9 @@ urlpatterns = [
     ),
     path("accounts/tokens/", include("assessment.account.urls")),
     path("", include("assessment.people.urls")),
+    # Company sign-in: allauth's OpenID Connect views, and its few account views under
+    # SOCIALACCOUNT_ONLY (local accounts are Django's, above).
+    path("accounts/sso/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls()),
     path("", include("assessment.urls")),

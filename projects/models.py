@@ -192,6 +192,9 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    # What the identity provider said at the last company sign-in (projects.identity).
+    idp_groups = models.JSONField(_("identity provider groups"), default=list, blank=True)
+    idp_synced_at = models.DateTimeField(_("teams from the identity provider"), null=True)
 
     def __str__(self) -> str:
         return f"{self.user}: {self.language}"

@@ -39,6 +39,26 @@ NO_OBJECT = {
     "projects:badge": "public with the project's badge token, else a bare 404 (test_badge.py)",
     "people:accept_invitation": "public: the link's token is the credential (tests/account)",
     "people:profile": "the user's own profile",
+    # allauth's company sign-in (SOCIALACCOUNT_ONLY): the provider's flow and its own pages
+    # about it, each for whoever is signing in; none reads a team's object.
+    **dict.fromkeys(
+        [
+            "account_login",
+            "account_logout",
+            "account_inactive",
+            "socialaccount_login_cancelled",
+            "socialaccount_login_error",
+            "socialaccount_signup",
+            "socialaccount_connections",
+            "accounts/sso/social/login/cancelled/",
+            "accounts/sso/social/login/error/",
+            "accounts/sso/social/signup/",
+            "accounts/sso/social/connections/",
+            "openid_connect_login",
+            "openid_connect_callback",
+        ],
+        "company sign-in (allauth): the signing-in user's own flow",
+    ),
     "people:sign_in_link": "public: the link's token is the credential, for staff (tests/account)",
     "people:verify_email": "the user's own address: another user's link is a 400 (tests/account)",
 }

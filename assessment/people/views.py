@@ -18,6 +18,7 @@ from assessment import access
 from assessment.people import emails
 from assessment.people.forms import InvitationForm, NewAccountForm, ProfileForm, RoleForm
 from projects import services
+from projects.models import Profile
 
 
 @require_http_methods(["GET", "POST"])
@@ -169,7 +170,11 @@ def profile(request: HttpRequest) -> HttpResponse:
             )
         messages.success(request, _("Profile saved."))
         return redirect("people:profile")
-    context = {"form": form, "memberships": access.memberships_of_user(request.user)}
+    context = {
+        "form": form,
+        "memberships": access.memberships_of_user(request.user),
+        "profile": Profile.of(request.user),
+    }
     return render(request, "people/profile.html", context, status=422 if form.errors else 200)
 
 

@@ -1,0 +1,75 @@
+"""Teams from the identity provider (issue #16): PAYDOWN_IDP_TEAMS maps IdP groups (an OIDC claim or
+a SAML attribute) to teams and roles, applied at each sign-in. Plain functions over memberships;
+the sign-in glue is assessment/people/signin.py."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from projects.models import Membership, Profile, Team
+
+RANK = {Membership.Role.MEMBER: 1, Membership.Role.MANAGER: 2}
+
+
+@dataclass(frozen=True)
+class Grant:
+    team: str  # the team's slug
+    role: str
+
+
+def parse_mapping(raw: dict[str, Any]) -> dict[str, Grant]:
+    """`{"idp-group": {"team": "slug", "role": "member"|"manager"}}`; ValueError names what is
+    wrong (read once, when settings load, so a typo stops the start and not a sign-in)."""
+    mapping = {}
+    for group, grant in raw.items():
+        if not isinstance(grant, dict) or set(grant) - {"team", "role"} or "team" not in grant:
+            raise ValueError(f"PAYDOWN_IDP_TEAMS[{group!r}]: give {{'team': slug, 'role': role}}")
+        role = grant.get("role", Membership.Role.MEMBER)
+        if role not in RANK:
+            raise ValueError(f"PAYDOWN_IDP_TEAMS[{group!r}].role: member or manager, not {role!r}")
+        mapping[str(group)] = Grant(str(grant["team"]), role)
+    return mapping
+
+
+def groups_of(claims: dict[str, Any], claim: str) -> list[str]:
+    """The IdP groups in the sign-in's claims: a list, or one string; anything else is none."""
+    value = claims.get(claim, [])
+    if isinstance(value, str):
+        value = [value]
+    return (
+        sorted({str(g) for g in value if isinstance(g, str | int)})
+        if isinstance(value, list)
+        else []
+    )
+
+
+def granted_roles(groups: list[str], mapping: dict[str, Grant]) -> dict[str, str]:
+    """Team slug → the highest role the groups grant in it."""
+    roles: dict[str, str] = {}
+    for group in groups:
+        grant = mapping.get(group)
+        if grant and RANK[grant.role] > RANK.get(roles.get(grant.team), 0):
+            roles[grant.team] = grant.role
+    return roles
+
+
+@transaction.atomic
+def apply_groups(*, user, groups: list[str], mapping: dict[str, Grant]) -> dict[str, str]:
+    """Make the user's memberships of the mapped teams what the groups grant: joined, role set, or
+    removed when no group grants that team any more. Teams the mapping does not name (joined by
+    invitation) are left alone. The groups are kept on the profile; returns slug → role."""
+    roles = granted_roles(groups, mapping)
+    mapped = {grant.team for grant in mapping.values()}
+    teams = {t.slug: t for t in Team.objects.filter(slug__in=mapped)}
+    for slug, role in roles.items():
+        if slug in teams:
+            Membership.objects.update_or_create(
+                team=teams[slug], user=user, defaults={"role": role}
+            )
+    Membership.objects.filter(user=user, team__slug__in=mapped - set(roles)).delete()
+    Profile.objects.update_or_create(
+        user=user, defaults={"idp_groups": groups, "idp_synced_at": timezone.now()}
+    )
+    return {slug: role for slug, role in roles.items() if slug in teams}

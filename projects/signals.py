@@ -1,0 +1,26 @@
+"""At each company sign-in, the teams the identity provider's groups grant (projects.identity)."""
+
+from allauth.account.signals import user_logged_in
+from django.conf import settings
+from django.dispatch import receiver
+
+from projects import identity
+
+
+def claims_of(sociallogin) -> dict:
+    """The sign-in's claims: OpenID Connect keeps userinfo and the ID token; a provider's plain
+    data otherwise (SAML attributes)."""
+    data = sociallogin.account.extra_data or {}
+    merged = {**data.get("id_token", {}), **data.get("userinfo", {})}
+    return merged or data
+
+
+@receiver(user_logged_in)
+def teams_from_identity_provider(sender, request, user, **kwargs):
+    sociallogin = kwargs.get("sociallogin")
+    if sociallogin is None:  # a local password sign-in: teams are the invitations'
+        return
+    groups = identity.groups_of(claims_of(sociallogin), settings.PAYDOWN_IDP_GROUPS_CLAIM)
+    identity.apply_groups(
+        user=user, groups=groups, mapping=identity.parse_mapping(settings.PAYDOWN_IDP_TEAMS)
+    )
