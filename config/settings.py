@@ -267,6 +267,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PAYDOWN_INVITATION_DAYS = env_int("PAYDOWN_INVITATION_DAYS", 7)
 PAYDOWN_EMAIL_LINK_DAYS = env_int("PAYDOWN_EMAIL_LINK_DAYS", 3)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24) * 3600
+PAYDOWN_RESET_EMAILS_PER_HOUR = env_int("PAYDOWN_RESET_EMAILS_PER_HOUR", 3)
 
 # Local password sign-in (issue #16). Off: the login page has no password form and password
 # resets are refused; `manage.py signin_link USERNAME` gives a staff user a one-time link.
@@ -307,10 +308,77 @@ def oidc_app(*, id: str, name: str, issuer: str, client_id: str, secret: str) ->
     }
 
 
+# SAML 2.0 where python3-saml's xmlsec binding loads (the image installs its libraries): one IdP
+# from SAML_IDP_METADATA_URL, or SAML_IDP_SSO_URL with SAML_IDP_X509CERT, each with
+# SAML_IDP_ENTITY_ID. Assertions must be signed; sign-ins the IdP starts on its own are refused.
+def saml_available() -> bool:
+    try:
+        import xmlsec  # noqa: F401
+        from onelogin.saml2 import auth  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def saml_apps() -> list[dict]:
+    if not os.environ.get("SAML_IDP_ENTITY_ID"):
+        return []
+    idp = {"entity_id": os.environ["SAML_IDP_ENTITY_ID"]}
+    if os.environ.get("SAML_IDP_METADATA_URL"):
+        idp["metadata_url"] = os.environ["SAML_IDP_METADATA_URL"]
+    else:
+        idp["sso_url"] = os.environ.get("SAML_IDP_SSO_URL", "")
+        idp["x509cert"] = os.environ.get("SAML_IDP_X509CERT", "")
+    return [
+        saml_app(
+            slug=os.environ.get("SAML_ORG", "company"),
+            name=os.environ.get("SAML_NAME", "Company sign-in (SAML)"),
+            idp=idp,
+        )
+    ]
+
+
+def saml_app(*, slug: str, name: str, idp: dict) -> dict:
+    return {
+        "name": name,
+        "provider_id": idp["entity_id"],
+        "client_id": slug,  # the organisation's slug, in the URLs /accounts/sso/saml/<slug>/…
+        "settings": {
+            "attribute_mapping": {
+                "uid": ["uid", "urn:oasis:names:tc:SAML:attribute:subject-id"],
+                "email": ["email", "urn:oid:0.9.2342.19200300.100.1.3"],
+                "first_name": ["givenName", "urn:oid:2.5.4.42"],
+                "last_name": ["sn", "urn:oid:2.5.4.4"],
+            },
+            "idp": idp,
+            "advanced": {
+                "want_assertion_signed": True,
+                "reject_idp_initiated_sso": True,
+                "allow_repeat_attribute_name": True,
+            },
+        },
+    }
+
+
+def sign_in_origins(oidc: list[dict], saml: list[dict]) -> list[str]:
+    urls = [app["settings"]["server_url"] for app in oidc]
+    urls += [
+        app["settings"]["idp"].get("sso_url") or app["settings"]["idp"]["metadata_url"]
+        for app in saml
+    ]
+    return sorted({origin_of(url) for url in urls if url})
+
+
+SAML_AVAILABLE = saml_available()
+if SAML_AVAILABLE:
+    INSTALLED_APPS.append("allauth.socialaccount.providers.saml")
 AUTHENTICATION_BACKENDS.append("allauth.account.auth_backends.AuthenticationBackend")
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": oidc_apps(), "OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": oidc_apps(), "OAUTH_PKCE_ENABLED": True},
+    "saml": {"APPS": saml_apps() if SAML_AVAILABLE else []},
+}
 CONTENT_SECURITY_POLICY = content_security_policy(
-    sorted({origin_of(app["settings"]["server_url"]) for app in oidc_apps()})
+    sign_in_origins(oidc_apps(), SOCIALACCOUNT_PROVIDERS["saml"]["APPS"])
 )
 SOCIALACCOUNT_ONLY = True
 ACCOUNT_EMAIL_VERIFICATION = "none"  # the identity provider vouches for its addresses

@@ -33,7 +33,7 @@ urlpatterns = [
     path(
         "accounts/password/reset/",
         views.password_login_only(
-            auth_views.PasswordResetView.as_view(
+            views.PasswordResetView.as_view(
                 template_name="registration/password_reset_form.html",
                 email_template_name="registration/email/password_reset.txt",
                 subject_template_name="registration/email/password_reset_subject.txt",

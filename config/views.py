@@ -6,8 +6,9 @@ from axes import utils as axes_utils
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -60,3 +61,16 @@ def password_login_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, with at most PAYDOWN_RESET_EMAILS_PER_HOUR emails to one address an hour
+    (counted in the cache), so the form cannot flood a mailbox. Past the limit the same page
+    follows and nothing is sent: the page never tells whether an email went."""
+
+    def form_valid(self, form):
+        key = "paydown:password-reset:" + form.cleaned_data["email"].strip().lower()
+        cache.add(key, 0, timeout=3600)
+        if cache.incr(key) > settings.PAYDOWN_RESET_EMAILS_PER_HOUR:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

@@ -2,6 +2,7 @@
 a SAML attribute) to teams and roles, applied at each sign-in. Plain functions over memberships;
 the sign-in glue is assessment/people/signin.py."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ RANK = {Membership.Role.MEMBER: 1, Membership.Role.MANAGER: 2}
 class Grant:
     team: str  # the team's slug
     role: str
+    name: str = ""  # the team's name, should the first sign-in make it
 
 
 def parse_mapping(raw: dict[str, Any]) -> dict[str, Grant]:
@@ -24,12 +26,18 @@ def parse_mapping(raw: dict[str, Any]) -> dict[str, Grant]:
     wrong (read once, when settings load, so a typo stops the start and not a sign-in)."""
     mapping = {}
     for group, grant in raw.items():
-        if not isinstance(grant, dict) or set(grant) - {"team", "role"} or "team" not in grant:
+        if (
+            not isinstance(grant, dict)
+            or set(grant) - {"team", "role", "name"}
+            or "team" not in grant
+        ):
             raise ValueError(f"PAYDOWN_IDP_TEAMS[{group!r}]: give {{'team': slug, 'role': role}}")
         role = grant.get("role", Membership.Role.MEMBER)
         if role not in RANK:
             raise ValueError(f"PAYDOWN_IDP_TEAMS[{group!r}].role: member or manager, not {role!r}")
-        mapping[str(group)] = Grant(str(grant["team"]), role)
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", str(grant["team"])):
+            raise ValueError(f"PAYDOWN_IDP_TEAMS[{group!r}].team: a slug (a-z, 0-9 and -)")
+        mapping[str(group)] = Grant(str(grant["team"]), role, str(grant.get("name", "")))
     return mapping
 
 
@@ -59,17 +67,19 @@ def granted_roles(groups: list[str], mapping: dict[str, Grant]) -> dict[str, str
 def apply_groups(*, user, groups: list[str], mapping: dict[str, Grant]) -> dict[str, str]:
     """Make the user's memberships of the mapped teams what the groups grant: joined, role set, or
     removed when no group grants that team any more. Teams the mapping does not name (joined by
-    invitation) are left alone. The groups are kept on the profile; returns slug → role."""
+    invitation) are left alone; a mapped team not made yet is made. The groups are kept on the
+    profile; returns slug → role."""
     roles = granted_roles(groups, mapping)
     mapped = {grant.team for grant in mapping.values()}
-    teams = {t.slug: t for t in Team.objects.filter(slug__in=mapped)}
+    names = {grant.team: grant.name for grant in mapping.values() if grant.name}
     for slug, role in roles.items():
-        if slug in teams:
-            Membership.objects.update_or_create(
-                team=teams[slug], user=user, defaults={"role": role}
-            )
+        # A company set up from its identity provider needs no admin to make its teams.
+        team, _created = Team.objects.get_or_create(
+            slug=slug, defaults={"name": names.get(slug) or slug.replace("-", " ").capitalize()}
+        )
+        Membership.objects.update_or_create(team=team, user=user, defaults={"role": role})
     Membership.objects.filter(user=user, team__slug__in=mapped - set(roles)).delete()
     Profile.objects.update_or_create(
         user=user, defaults={"idp_groups": groups, "idp_synced_at": timezone.now()}
     )
-    return {slug: role for slug, role in roles.items() if slug in teams}
+    return roles

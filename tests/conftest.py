@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -31,6 +32,12 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Counters kept in the cache (API budgets, password-reset emails) start at zero each test."""
+    cache.clear()
 
 
 def pytest_report_header(config):

@@ -204,8 +204,12 @@ def evidence_freshness(result: AssessmentResult, as_of: datetime) -> EvidenceFre
     """From the result's answer snapshots: the prefetched ones when the caller loaded them (the
     report), else one query."""
     items: dict[str, list[dict]] = defaultdict(list)
-    for snapshot in result.answers.all():
-        items[snapshot.question_key].extend(snapshot.evidence)
+    if "answers" in getattr(result, "_prefetched_objects_cache", {}):
+        pairs = [(s.question_key, s.evidence) for s in result.answers.all()]
+    else:  # the two columns only: the rest of a snapshot grows with the team's notes
+        pairs = result.answers.values_list("question_key", "evidence")
+    for key, evidence in pairs:
+        items[key].extend(evidence)
     by_question = {}
     for key, pieces in items.items():
         stale = [item for item in pieces if freshness.item_is_stale(item, as_of)]

@@ -105,3 +105,20 @@ def test_the_login_page_offers_each_configured_provider(db, client, settings):
 def test_form_action_allows_the_providers_origin():
     policy = content_security_policy(["https://idp.acme.example"])
     assert "form-action 'self' https://idp.acme.example" in policy
+
+
+def test_the_first_sign_in_makes_a_mapped_team_so_no_admin_is_needed(db):
+    user = factories.make_user()
+    mapping = identity.parse_mapping(
+        {"fraud": {"team": "fraud-models", "role": "manager", "name": "Fraud models"}}
+    )
+    identity.apply_groups(user=user, groups=["fraud"], mapping=mapping)
+    team = Team.objects.get(slug="fraud-models")
+    assert team.name == "Fraud models"
+    assert roles(user) == {"fraud-models": "manager"}
+
+
+def test_a_team_that_is_not_a_slug_stops_the_start(settings):
+    settings.PAYDOWN_IDP_TEAMS = {"g": {"team": "Not A Slug"}}
+    (error,) = idp_teams_check(None)
+    assert "a slug" in error.msg

@@ -178,3 +178,13 @@ def test_a_reset_lifts_a_failed_login_lock_out(client, alice_with_email, mailout
 
     # Whoever proved they own the address may try again at once.
     assert can_log_in(NEW_PASSWORD)
+
+
+def test_reset_emails_to_one_address_are_limited_and_the_page_never_tells(
+    alice_with_email, mailoutbox, settings
+):
+    settings.PAYDOWN_RESET_EMAILS_PER_HOUR = 2
+    pages = [main_text(request_reset(Client(), ADDRESS.upper())) for _ in range(4)]
+
+    assert len(mailoutbox) == 2  # the rest are dropped, not queued
+    assert len(set(pages)) == 1  # the same "check your email" page every time
