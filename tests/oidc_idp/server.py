@@ -8,34 +8,27 @@
 
 Each call gets its own SQLite file and log under tmp_dir and a free port on 127.0.0.1. The setup
 and the server run in subprocesses with DJANGO_SETTINGS_MODULE=tests.oidc_idp.settings, so the
-calling process's Django settings are never touched.
+calling process's Django settings are never touched. tests/idp_process.py starts and stops it.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests import idp_process
+
 SETTINGS_MODULE = "tests.oidc_idp.settings"
 CLIENT_ID = "paydown"
-START_TIMEOUT = 30.0
-# The provider is local: never ask an HTTP(S)_PROXY of the environment for it.
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+DISCOVERY_PATH = "/.well-known/openid-configuration"
 
 
 @dataclass
-class Provider:
+class Provider(idp_process.ServedProcess):
     """A running test provider. `issuer` is the URL whose discovery document it serves, e.g.
     http://127.0.0.1:8123/openid; the client is confidential, response type "code", no consent."""
 
@@ -48,23 +41,7 @@ class Provider:
 
     @property
     def discovery_url(self) -> str:
-        return f"{self.issuer}/.well-known/openid-configuration"
-
-    def stop(self) -> None:
-        """Terminate the server (idempotent)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def __enter__(self) -> Provider:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
+        return f"{self.issuer}{DISCOVERY_PATH}"
 
 
 def start_provider(tmp_dir: Path, *, redirect_uris: list[str], users: list[dict]) -> Provider:
@@ -91,7 +68,7 @@ def start_provider(tmp_dir: Path, *, redirect_uris: list[str], users: list[dict]
         [sys.executable, "-m", "tests.oidc_idp.setup_data"],
         input=json.dumps(spec),
         env=env,
-        cwd=REPO,
+        cwd=idp_process.REPO,
         capture_output=True,
         text=True,
         timeout=120,
@@ -101,88 +78,40 @@ def start_provider(tmp_dir: Path, *, redirect_uris: list[str], users: list[dict]
             f"Setting up the test OIDC provider failed:\n{setup.stdout}\n{setup.stderr}"
         )
 
-    # The port is free when chosen but could be taken before the server binds it: a server that
-    # exits at once is tried again on another port.
-    exited = ""
-    for attempt in range(3):
-        port = _free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        log_path = tmp_dir / f"oidc-idp-server-{attempt}.log"
-        process = _serve(port, {**env, "OIDC_IDP_SITE_URL": base_url}, log_path)
-        provider = Provider(
-            issuer=f"{base_url}/openid",
-            client_id=CLIENT_ID,
-            client_secret=client_secret,
-            base_url=base_url,
-            log_path=log_path,
-            process=process,
+    def launch(attempt: int, port: int) -> idp_process.Launch:
+        base_url = idp_process.local_url(port)
+        return idp_process.Launch(
+            command=_command(port),
+            env={**env, "OIDC_IDP_SITE_URL": base_url},
+            log_path=tmp_dir / f"oidc-idp-server-{attempt}.log",
+            ready_url=f"{base_url}/openid{DISCOVERY_PATH}",
         )
-        if _wait_until_ready(provider):
-            return provider
-        exited = log_path.read_text(errors="replace")
-    raise RuntimeError(f"The test OIDC provider exited on start:\n{exited}")
+
+    started = idp_process.serve_until_ready("The test OIDC provider", launch, probe_timeout=2)
+    return Provider(
+        issuer=f"{started.base_url}/openid",
+        client_id=CLIENT_ID,
+        client_secret=client_secret,
+        base_url=started.base_url,
+        log_path=started.log_path,
+        process=started.process,
+    )
 
 
 def _environment(database: Path) -> dict[str, str]:
-    env = dict(os.environ)
+    env = idp_process.python_environment()
     env["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
     env["OIDC_IDP_DB"] = str(database)
     env.pop("OIDC_IDP_SITE_URL", None)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    env["PYTHONUNBUFFERED"] = "1"
     return env
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _serve(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    if importlib.util.find_spec("gunicorn"):
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tests.oidc_idp.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--access-logfile",
-            "-",
-        ]
-    else:
-        command = [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"]
-    with open(log_path, "wb") as log:
-        return subprocess.Popen(
-            command,
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-
-
-def _wait_until_ready(provider: Provider) -> bool:
-    """True once the discovery document answers 200, False if the server exits first."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if provider.process.poll() is not None:
-            return False
-        try:
-            with _NO_PROXY.open(provider.discovery_url, timeout=2) as response:
-                if response.status == 200:
-                    return True
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    provider.stop()
-    raise RuntimeError(
-        f"The test OIDC provider did not answer {provider.discovery_url} within "
-        f"{START_TIMEOUT:.0f} s:\n" + provider.log_path.read_text(errors="replace")
-    )
+def _command(port: int) -> list[str]:
+    return idp_process.gunicorn_command("tests.oidc_idp.wsgi:application", port) or [
+        sys.executable,
+        "-m",
+        "django",
+        "runserver",
+        f"127.0.0.1:{port}",
+        "--noreload",
+    ]

@@ -11,30 +11,22 @@ service providers are accepted (any SP by default; only the one of sp_metadata_u
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests import idp_process
 from tests.saml_idp import certs
 
-REPO = Path(__file__).resolve().parents[2]
 CONFIG_ENV = "SAML_IDP_CONFIG"  # the path of the JSON configuration app.py reads
-START_TIMEOUT = 30.0
-# The IdP is local: never ask an HTTP(S)_PROXY of the environment for it.
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @dataclass
-class Idp:
+class Idp(idp_process.ServedProcess):
     """A running test IdP. It signs its responses and their assertions with the key of
     `certificate_pem`; an SP configured with `entity_id`, `sso_url` (HTTP-Redirect binding) and
     `certificate_body` can verify them."""
@@ -55,22 +47,6 @@ class Idp:
         allauth's `x509cert`)."""
         return certs.certificate_body(self.certificate_pem)
 
-    def stop(self) -> None:
-        """Terminate the server (idempotent)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def __enter__(self) -> Idp:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
 
 def start_idp(tmp_dir: Path, *, users: list[dict], sp_metadata_url: str | None = None) -> Idp:
     """Generate a signing key and certificate in tmp_dir and serve the IdP on a free port.
@@ -90,12 +66,8 @@ def start_idp(tmp_dir: Path, *, users: list[dict], sp_metadata_url: str | None =
             raise ValueError(f"A user of the test SAML IdP lacks {sorted(missing)}: {user!r}")
     keys = certs.generate(tmp_dir)
 
-    # The port is free when chosen but could be taken before the server binds it: a server that
-    # exits at once is tried again on another port.
-    exited = ""
-    for attempt in range(3):
-        port = _free_port()
-        base_url = f"http://127.0.0.1:{port}"
+    def launch(attempt: int, port: int) -> idp_process.Launch:
+        base_url = idp_process.local_url(port)
         config_path = tmp_dir / f"saml-idp-{attempt}.json"
         config_path.write_text(
             json.dumps(
@@ -110,99 +82,46 @@ def start_idp(tmp_dir: Path, *, users: list[dict], sp_metadata_url: str | None =
             )
         )
         config_path.chmod(0o600)
-        log_path = tmp_dir / f"saml-idp-server-{attempt}.log"
-        process = _serve(port, _environment(config_path), log_path)
-        idp = Idp(
-            entity_id=f"{base_url}/metadata",
-            sso_url=f"{base_url}/sso/redirect",
-            metadata_url=f"{base_url}/metadata",
-            certificate_pem=keys.certificate_pem,
-            base_url=base_url,
-            log_path=log_path,
-            key_path=keys.key_path,
-            cert_path=keys.cert_path,
-            process=process,
+        return idp_process.Launch(
+            command=_command(port),
+            env=_environment(config_path),
+            log_path=tmp_dir / f"saml-idp-server-{attempt}.log",
+            ready_url=f"{base_url}/metadata",
         )
-        if _wait_until_ready(idp):
-            return idp
-        exited = log_path.read_text(errors="replace")
-    raise RuntimeError(f"The test SAML IdP exited on start:\n{exited}")
+
+    started = idp_process.serve_until_ready("The test SAML IdP", launch, probe_timeout=5)
+    base_url = started.base_url
+    return Idp(
+        entity_id=f"{base_url}/metadata",
+        sso_url=f"{base_url}/sso/redirect",
+        metadata_url=f"{base_url}/metadata",
+        certificate_pem=keys.certificate_pem,
+        base_url=base_url,
+        log_path=started.log_path,
+        key_path=keys.key_path,
+        cert_path=keys.cert_path,
+        process=started.process,
+    )
 
 
 def _environment(config_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
+    env = idp_process.python_environment()
     env[CONFIG_ENV] = str(config_path)
     env.pop("DJANGO_SETTINGS_MODULE", None)  # the IdP is no Django project
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    env["PYTHONUNBUFFERED"] = "1"
     return env
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _serve(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    if importlib.util.find_spec("gunicorn"):
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tests.saml_idp.app:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            # One worker: the AuthnRequests awaiting a login are kept in its memory.
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--access-logfile",
-            "-",
-            *_without_control_socket(),
-        ]
-    else:
-        command = [sys.executable, "-m", "tests.saml_idp.app", str(port)]
-    with open(log_path, "wb") as log:
-        return subprocess.Popen(
-            command,
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-
-
-def _without_control_socket() -> list[str]:
-    """Gunicorn 25.1+ opens a control socket, by default one path shared by every server of
-    the user: ask for none, so that this server and others (the OIDC one) never clash."""
-    from gunicorn.config import KNOWN_SETTINGS
-
-    if any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS):
-        return ["--no-control-socket"]
-    return []
-
-
-def _wait_until_ready(idp: Idp) -> bool:
-    """True once /metadata answers 200, False if the server exits first."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if idp.process.poll() is not None:
-            return False
-        try:
-            with _NO_PROXY.open(idp.metadata_url, timeout=5) as response:
-                if response.status == 200:
-                    return True
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    idp.stop()
-    raise RuntimeError(
-        f"The test SAML IdP did not answer {idp.metadata_url} within {START_TIMEOUT:.0f} s:\n"
-        + idp.log_path.read_text(errors="replace")
-    )
+def _command(port: int) -> list[str]:
+    # One worker (gunicorn_command's): the AuthnRequests awaiting a login are kept in its memory.
+    # No control socket, so that this server and the OIDC one never clash over its path.
+    return idp_process.gunicorn_command(
+        "tests.saml_idp.app:application", port, control_socket=False
+    ) or [
+        sys.executable,
+        "-m",
+        "tests.saml_idp.app",
+        str(port),
+    ]
 
 
 def require_xmlsec1():

@@ -67,6 +67,16 @@ assert pdf.startswith(b\"%PDF-\")
 print(\"weasyprint\", weasyprint.__version__, \"rendered\", len(pdf), \"bytes\")
 "'
 
+echo "== SAML sign-in: the xmlsec binding loads, so allauth's SAML provider is installed"
+in_image SECRET_KEY="$secret" ALLOWED_HOSTS=localhost sh -c 'cd /app && python -c "
+import django; django.setup()
+from django.conf import settings
+import xmlsec
+assert settings.SAML_AVAILABLE, \"SAML_AVAILABLE is off\"
+assert \"allauth.socialaccount.providers.saml\" in settings.INSTALLED_APPS
+print(\"xmlsec\", xmlsec.__version__, \"and the SAML provider load\")
+"'
+
 echo "== the paydown package (pure core, shipped banks) and its command"
 in_image sh -c 'cd /app && python -c "
 from paydown import bankfile
