@@ -180,11 +180,12 @@ class _Matcher:
                     for n in condition.names
                 )
             )
+        # A file that imports or calls a module names it (its import says it), so only files
+        # with a first segment in their text are parsed; a name that starts with * falls back to
+        # its last segment.
         words = {
-            part
+            name.split(".")[0] if not name.startswith("*") else name.split(".")[-1]
             for name in condition.names
-            for part in (name.split(".")[0], name.split(".")[-1])
-            if part != "*"
         }
         quick = re.compile("|".join(re.escape(w) for w in sorted(words)))
         hits = []
