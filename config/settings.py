@@ -373,13 +373,13 @@ SAML_AVAILABLE = saml_available()
 if SAML_AVAILABLE:
     INSTALLED_APPS.append("allauth.socialaccount.providers.saml")
 AUTHENTICATION_BACKENDS.append("allauth.account.auth_backends.AuthenticationBackend")
+OIDC_APPS = oidc_apps()
+SAML_APPS = saml_apps() if SAML_AVAILABLE else []
 SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {"APPS": oidc_apps(), "OAUTH_PKCE_ENABLED": True},
-    "saml": {"APPS": saml_apps() if SAML_AVAILABLE else []},
+    "openid_connect": {"APPS": OIDC_APPS, "OAUTH_PKCE_ENABLED": True},
+    "saml": {"APPS": SAML_APPS},
 }
-CONTENT_SECURITY_POLICY = content_security_policy(
-    sign_in_origins(oidc_apps(), SOCIALACCOUNT_PROVIDERS["saml"]["APPS"])
-)
+CONTENT_SECURITY_POLICY = content_security_policy(sign_in_origins(OIDC_APPS, SAML_APPS))
 SOCIALACCOUNT_ONLY = True
 ACCOUNT_EMAIL_VERIFICATION = "none"  # the identity provider vouches for its addresses
 SOCIALACCOUNT_AUTO_SIGNUP = True

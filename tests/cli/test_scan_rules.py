@@ -341,3 +341,10 @@ def test_from_import_of_a_submodule_counts_as_importing_it(tmp_path):
     checkout(tmp_path, {"tune.py": "from ray import tune\n", "other.py": "from ray import init\n"})
     found = finding(tmp_path, {"all": [{"imports": ["ray.tune"]}]})
     assert [(e.path, e.line) for e in found.evidence] == [("tune.py", 1)]
+
+
+def test_line_numbers_and_excerpts_agree_across_readers_despite_form_feeds(tmp_path):
+    # str.splitlines also breaks at \f, which Python source may hold (page breaks); ast does not.
+    checkout(tmp_path, {"train.py": "import mlflow\n\x0c\nmlflow.register_model('m', 'n')\n"})
+    found = finding(tmp_path, {"all": [{"calls": ["mlflow.register_model"]}]})
+    assert [(e.line, e.excerpt) for e in found.evidence] == [(3, "mlflow.register_model('m', 'n')")]

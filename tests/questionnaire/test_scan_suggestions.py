@@ -285,7 +285,7 @@ def test_random_bytes_never_break_the_upload(client_for, alice, assessment, raw)
     assert state(assessment) == before
 
 
-def test_a_suggestion_decided_meanwhile_is_a_409_and_changes_nothing(
+def test_a_suggestion_decided_meanwhile_is_a_404_and_changes_nothing(
     client_for, alice, bob, assessment
 ):
     upload(client_for(alice), assessment, scan_document(**{"data-a": (2, "high", DVC)}))

@@ -197,7 +197,7 @@ class _Matcher:
             if facts is None:
                 continue
             found = facts.imports if condition.kind == "imports" else facts.calls
-            lines = (self.checkout.text(path) or "").splitlines()
+            lines = self.checkout.lines(path)
             hits += [
                 Hit(path, line, excerpt(lines[line - 1], path) if 0 < line <= len(lines) else "")
                 for name, line in sorted(set(found), key=lambda f: f[1])

@@ -61,6 +61,7 @@ class Checkout:
         self.root = root
         self._texts: dict[str, str | None] = {}
         self._starts: dict[str, list[int]] = {}
+        self._lines: dict[str, list[str]] = {}
         self._python: dict[str, PythonFacts | None] = {}
         self._documents: dict[str, list[yaml.Node] | Any] = {}
 
@@ -119,10 +120,16 @@ class Checkout:
             return None
         return raw.decode("utf-8", errors="replace")
 
+    def lines(self, path: str) -> list[str]:
+        """The file's lines, split where Python and git split them (\\n, \\r\\n, \\r): every line
+        number a scan reports counts the same way, whichever reader found it."""
+        if path not in self._lines:
+            self._lines[path] = _LINE_END.split(self.text(path) or "")
+        return self._lines[path]
+
     def first_line(self, path: str) -> Hit:
         """Evidence that a file exists: its first line that says something."""
-        text = self.text(path) or ""
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(self.lines(path), start=1):
             if line.strip():
                 return Hit(path, number, excerpt(line, path))
         return Hit(path, 1, "")
@@ -134,7 +141,7 @@ class Checkout:
         text = self.text(path) or ""
         whole = _whole_text(pattern)
         if whole is None:
-            for number, line in enumerate(_LINE_END.split(text), start=1):
+            for number, line in enumerate(self.lines(path), start=1):
                 if pattern.search(line[:2000]):
                     yield Hit(path, number, excerpt(line, path))
             return
@@ -170,7 +177,7 @@ class Checkout:
             return None
         if not path.endswith(".ipynb"):
             return _facts(text, lambda line: line)
-        raw_lines = text.splitlines()
+        raw_lines = self.lines(path)
         facts = PythonFacts()
         try:
             cells = json.loads(text).get("cells", [])
@@ -201,7 +208,7 @@ class Checkout:
             return []
         if path.lower().endswith((".yml", ".yaml")):
             nodes = self._yaml(path, text)
-            lines = text.splitlines()
+            lines = self.lines(path)
             found = []
             for node in nodes:
                 found += [
@@ -212,7 +219,7 @@ class Checkout:
         data = self._data(path, text)
         if data is None or not _has_key(data, key):
             return []
-        return [_key_line(path, text, key)]
+        return [_key_line(path, self.lines(path), key)]
 
     def _yaml(self, path: str, text: str) -> list[yaml.Node]:
         if path not in self._documents:
@@ -388,14 +395,13 @@ def _has_key(data: Any, key: tuple[str, ...]) -> bool:
     return not rest and _segment_matches(segment, data)
 
 
-def _key_line(path: str, text: str, key: tuple[str, ...]) -> Hit:
+def _key_line(path: str, lines: list[str], key: tuple[str, ...]) -> Hit:
     """The first line that names the key: a TOML table header with its path (`[tool.pytest…]`),
     else a line that sets its last segment (`name =`, `"name":`); TOML and JSON readers keep no
     lines. The file's first line when none does."""
     segment = [r"[^.\]\s]+" if part == "*" else re.escape(part) for part in key]
     header = re.compile(r"^\s*\[\[?\s*" + r"\.".join(segment) + r"\s*[.\]]")
     setting = re.compile(rf"""^\s*["']?{segment[-1]}["']?\s*[=:]""")
-    lines = text.splitlines()
     for pattern in (header, setting):
         for number, line in enumerate(lines, start=1):
             if pattern.search(line):

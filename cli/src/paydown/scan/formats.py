@@ -19,16 +19,13 @@ def render(result: Scan, fmt: str) -> str:
 
 def data(result: Scan) -> dict[str, Any]:
     """The scan as the versioned JSON document that the server also reads."""
-    counts = dict.fromkeys((SUGGESTED, NOT_DETECTED, NO_SIGNALS), 0)
-    for finding in result.findings:
-        counts[finding.status] += 1
     return {
         "schema": SCHEMA,
         "bank": {"slug": result.bank["slug"], "version": result.bank["version"]},
         "root": result.root,
         "revision": result.revision,
         "files_scanned": result.files_scanned,
-        "summary": {"questions": len(result.findings), **counts},
+        "summary": summary(result),
         "questions": [
             {
                 "key": f.key,
@@ -48,6 +45,13 @@ def data(result: Scan) -> dict[str, Any]:
     }
 
 
+def summary(result: Scan) -> dict[str, int]:
+    counts = dict.fromkeys((SUGGESTED, NOT_DETECTED, NO_SIGNALS), 0)
+    for finding in result.findings:
+        counts[finding.status] += 1
+    return {"questions": len(result.findings), **counts}
+
+
 def as_json(result: Scan) -> str:
     return json.dumps(data(result), indent=2, ensure_ascii=False) + "\n"
 
@@ -58,7 +62,7 @@ def headline(finding: Finding) -> str:
 
 
 def _summary(result: Scan) -> str:
-    counts = data(result)["summary"]
+    counts = summary(result)
     return (
         f"{counts['suggested']} of {counts['questions']} questions with a suggestion, "
         f"{counts['not_detected']} not detected, {counts['no_signals']} without signals"
