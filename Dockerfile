@@ -18,10 +18,11 @@ COPY cli /tmp/cli
 RUN /venv/bin/pip install --no-deps /tmp/cli
 
 FROM ${BASE_IMAGE} AS runtime
-# WeasyPrint needs pango (with pangoft2, harfbuzz, fontconfig) and at least one font.
+# WeasyPrint needs pango (with pangoft2, harfbuzz, fontconfig) and at least one font; gettext
+# compiles the translations below and is removed after.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core gettext \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 paydown \
  && useradd --uid 10001 --gid paydown --no-log-init --create-home --home-dir /home/paydown \
@@ -35,6 +36,9 @@ COPY . /app
 # collectstatic needs settings that load; the key is thrown away with this layer. Bytecode is
 # compiled here because the app cannot write it next to its root-owned code at run time.
 RUN SECRET_KEY=collectstatic-only /venv/bin/python manage.py collectstatic --no-input --verbosity 0 \
+ && SECRET_KEY=compilemessages-only /venv/bin/python manage.py compilemessages --verbosity 0 \
+ && test -f /app/locale/de/LC_MESSAGES/django.mo \
+ && apt-get purge -y --auto-remove gettext \
  && /venv/bin/python -m compileall -q /app \
  && test -f /app/var/staticfiles/staticfiles.json \
  && mkdir -p /app/var/data \
@@ -45,5 +49,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["/venv/bin/python", "-m", "config.healthcheck"]
 # The web process migrates and loads the shipped question banks (idempotent) before serving. Run the
-# background worker from the same image: `docker run … paydown python manage.py db_worker`.
+# background worker from the same image: `docker run … paydown python manage.py worker`.
 CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py load_default_banks && exec gunicorn config.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --worker-tmp-dir /dev/shm --access-logfile -"]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test fuzz bench lint format lock clean
+.PHONY: demo test fuzz bench lint format lock clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,23 @@ $(VENV)/.installed-dev: requirements-dev.lock $(BIN)/python $(CLI_SOURCES)
 	$(BIN)/pip install --quiet --no-deps --editable ./cli
 	touch $@ $(VENV)/.installed
 
-# The worker renders large PDF reports from the database queue; it stops with the server.
-demo: $(VENV)/.installed
+# The interface's translations (locale/, issue #17) are compiled here, never committed; GNU
+# gettext's msgfmt does it, installed from Debian's packages when missing and run as root.
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq --no-install-recommends gettext >/dev/null; } \
+	  || { echo "msgfmt not found: install gettext (apt-get install gettext)"; exit 1; }
+	msgfmt --check -o $@ $<
+
+messages: $(MESSAGES)
+
+# The worker renders PDF reports from the database queue and sends the scheduled emails (digests,
+# reminders); it stops with the server.
+demo: $(VENV)/.installed $(MESSAGES)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
-	$(DEMO_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	$(DEMO_ENV) $(BIN)/python manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
@@ -39,7 +51,7 @@ tools/axe/node_modules/axe-core/axe.min.js: tools/axe/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix tools/axe --silent --no-audit --no-fund; \
 	else echo "npm not found: the accessibility test will be skipped"; fi
 
-test: $(VENV)/.installed-dev tools/axe/node_modules/axe-core/axe.min.js
+test: $(VENV)/.installed-dev tools/axe/node_modules/axe-core/axe.min.js $(MESSAGES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run

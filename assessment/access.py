@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from assessment.models import (
     SubmittedAssessmentError,
     TrackedAction,
 )
+from audit.models import Entry
 from banks import queries as bank_queries
 from banks.models import BankVersion, Question
 from projects import services as project_services
@@ -297,3 +298,28 @@ def lock_open_assessment_for_token(token: ApiToken, pk: int) -> Assessment:
         return Assessment.objects.filter(project__in=token_projects(token)).lock_open(pk)
     except Assessment.DoesNotExist:
         raise Http404 from None
+
+
+# --- the audit log (issue #17) --------------------------------------------------------------------
+
+
+def get_project_to_audit(user: User, slug: str) -> Project:
+    """A project whose audit log the user may read: its team's managers and staff. Someone who
+    may see the project but not manage it gets 403; anyone else 404."""
+    project = get_project_for_user(user, slug)
+    require_manager(user, project.team, _("The audit log is for the team's managers."))
+    return project
+
+
+def audit_entries_of_project(project: Project) -> QuerySet[Entry]:
+    """The project's own entries and its team's (invitations, roles): who could answer for it."""
+    return Entry.objects.filter(
+        Q(project_id=project.pk) | Q(project_id=None, team_id=project.team_id)
+    )
+
+
+def all_audit_entries(user: User) -> QuerySet[Entry]:
+    """Every entry, for staff; 404 for everyone else (the page is not theirs to know of)."""
+    if not user.is_staff:
+        raise Http404
+    return Entry.objects.all()

@@ -119,7 +119,8 @@ def seed_history(
     Each question has a hidden true level that drifts upward at a pace of its category's own (some
     teams invest in monitoring, others never touch configuration), with the odd regression; each
     respondent reports it give or take a level. The history runs on the default bank's first
-    published version and the latest assessment on its newest, so trends cross a bank version as
+    published version and the latest assessment on the version that maps its keys from the first
+    (version 2; the in-progress one then starts on the newest), so trends cross a bank version as
     they do for real teams; a question that starts a new series inherits its predecessor's truth.
     Answers go in by bulk insert, then the real submit service scores and stores each result, so
     the history is what the app itself would compute.
@@ -131,6 +132,10 @@ def seed_history(
     )
     if not versions or project.assessments.filter(status=Assessment.Status.SUBMITTED).exists():
         return 0
+    successor = next(
+        (v for v in versions if v.previous_version.get("version") == versions[0].number),
+        versions[-1],
+    )
     respondents = list(access.team_members(project.team_id))
     if not respondents:
         return 0
@@ -141,7 +146,7 @@ def seed_history(
     step = timedelta(days=330 // max(assessments - 1, 1))
     for index in range(assessments):
         last = index == assessments - 1
-        version = versions[-1] if last else versions[0]
+        version = successor if last else versions[0]
         questions = list(
             version.questions.select_related("category").order_by("category__order", "order")
         )

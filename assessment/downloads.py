@@ -1,4 +1,5 @@
-"""How the pages hand a file over: an attachment named for its content, its type read from the name."""
+"""How the pages hand a file over: an attachment named for its content, its type read from the name,
+and an entry in the audit log saying who took which file (issue #17)."""
 
 import io
 from collections.abc import Callable, Iterable
@@ -8,6 +9,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from assessment import exports
+from audit.log import Action, record
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -16,7 +18,13 @@ CONTENT_TYPES = {
 }
 
 
-def attachment(content: str | bytes, filename: str) -> FileResponse:
+def recorded(*, by, project, filename: str) -> None:
+    """The audit log's entry for a download, written before the file is handed over."""
+    record(Action.DOWNLOAD, by=by, project=project, subject=filename)
+
+
+def attachment(content: str | bytes, filename: str, *, by, project=None) -> FileResponse:
+    recorded(by=by, project=project, filename=filename)
     body = content.encode() if isinstance(content, str) else content
     extension = filename.rsplit(".", 1)[-1]
     return FileResponse(
@@ -28,16 +36,19 @@ def attachment(content: str | bytes, filename: str) -> FileResponse:
 
 
 def export(
-    data: dict[str, Any], csv_of: Callable[[dict], str], stem: str, fmt: str
+    data: dict[str, Any], csv_of: Callable[[dict], str], stem: str, fmt: str, *, by, project
 ) -> FileResponse:
     """The same data as canonical JSON or as its CSV, named `stem.json` or `stem.csv`."""
     body = exports.canonical_json(data) if fmt == "json" else csv_of(data)
-    return attachment(body, f"{stem}.{fmt}")
+    return attachment(body, f"{stem}.{fmt}", by=by, project=project)
 
 
-def streamed_attachment(chunks: Iterable[str], filename: str) -> StreamingHttpResponse:
+def streamed_attachment(
+    chunks: Iterable[str], filename: str, *, by, project=None
+) -> StreamingHttpResponse:
     """An attachment sent as its pieces are made, for files that grow with the portfolio: the
     server holds one piece at a time, never the whole file."""
+    recorded(by=by, project=project, filename=filename)
     extension = filename.rsplit(".", 1)[-1]
     response = StreamingHttpResponse(
         (chunk.encode() for chunk in chunks), content_type=CONTENT_TYPES[extension]

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
+    Avg,
     Count,
     FilteredRelation,
     Q,
@@ -16,9 +17,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from paydown import consensus
 
+from assessment import roles
 from assessment.models import Answer, Assessment, Settlement
+from banks.localize import Texts
 from banks.models import Question
 from banks.queries import scale_of
+from projects.models import Profile
 
 
 def settled_of(settlement: Settlement | None) -> consensus.Settled | None:
@@ -283,10 +287,11 @@ def team_progress(assessment: Assessment) -> TeamProgress:
         )
         .order_by("category__order", "category_id")
     )  # fmt: skip
+    texts = Texts(assessment.version)
     nav_items = [
         (
             row["category__key"],
-            row["category__name"],
+            texts.category_name(row["category__key"], row["category__name"]),
             consensus.Progress(
                 row["total"],
                 row["answered"],
@@ -300,3 +305,34 @@ def team_progress(assessment: Assessment) -> TeamProgress:
     per_category = [astuple(progress) for _key, _name, progress in nav_items] or [(0,) * 5]
     overall = consensus.Progress(*(sum(column) for column in zip(*per_category, strict=True)))
     return TeamProgress(overall, nav_items)
+
+
+def role_comparison(assessment: Assessment, categories: list[tuple[str, str]]) -> roles.Comparison:
+    """How the respondents' roles answered per category (assessment.roles): two queries, grouped
+    in the database, whatever the team's size. Answers carried over and not confirmed, N/A and
+    "don't know" are no one's view and are left out."""
+    role = "respondent__profile__respondent_role"
+    answers = Answer.objects.filter(assessment=assessment)
+    per_role = dict(
+        answers.values(role).annotate(n=Count("respondent", distinct=True)).values_list(role, "n")
+    )
+    counted = (
+        answers.filter(
+            level_value__isnull=False, not_applicable=False, dont_know=False, carried_over=False
+        )
+        .exclude(**{f"{role}__isnull": True})
+        .exclude(**{role: ""})
+    )
+    cells = (
+        counted.values("question__category__key", role)
+        .annotate(level=Avg("level_value"), n=Count("respondent", distinct=True))
+        .values_list("question__category__key", role, "level", "n")
+    )
+    unstated = per_role.pop(None, 0) + per_role.pop("", 0)
+    return roles.compare(
+        respondents_per_role=per_role,
+        cells=cells,
+        categories=categories,
+        labels=dict(Profile.RespondentRole.choices),
+        unstated=unstated,
+    )

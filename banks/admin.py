@@ -125,7 +125,9 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
         errors: list[str] = []
         if request.method == "POST" and form.is_valid():
             try:
-                version = files.import_file(form.cleaned_data["file"].read())
+                version = services.import_draft(
+                    content=form.cleaned_data["file"].read(), by=request.user
+                )
             except files.BankFileError as error:
                 errors = error.errors
             else:
@@ -156,7 +158,7 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
         self._require_edit_rights(request)
         version = get_object_or_404(BankVersion.objects.select_related("bank"), pk=pk)
         try:
-            result = action(version=version)
+            result = action(version=version, by=request.user)
         except files.BankFileError as error:
             messages.error(
                 request,
@@ -192,7 +194,7 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     def publish_selected(self, request, queryset):
         for version in queryset.select_related("bank"):
             try:
-                services.publish_version(version=version)
+                services.publish_version(version=version, by=request.user)
             except files.BankFileError as error:
                 messages.error(request, f"{version}: " + "; ".join(error.errors))
             else:
@@ -201,7 +203,7 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     @admin.action(description=gettext_lazy("New draft from the selected versions"))
     def new_draft_from_selected(self, request, queryset):
         for version in queryset.select_related("bank"):
-            draft = services.new_draft_from(version=version)
+            draft = services.new_draft_from(version=version, by=request.user)
             messages.success(request, _("Created %(version)s.") % {"version": draft})
 
     def get_actions(self, request):

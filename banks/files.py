@@ -1,11 +1,13 @@
 """Bank file format: parse, validate, import and export one bank version as YAML (docs/bank-format.md)."""
 
+import copy
 from decimal import Decimal
 from typing import Any
 
 import yaml
 from django.db import IntegrityError, transaction
 from paydown import bankfile
+from paydown.bankfile import translations
 from paydown.bankfile.validation import number as _number
 
 from banks import queries
@@ -99,7 +101,7 @@ def version_to_data(version: BankVersion) -> dict[str, Any]:
         optional["evidence_link_from_level"] = _number(version.evidence_link_from_level)
     if version.evidence_max_age_days is not None:
         optional["evidence_max_age_days"] = version.evidence_max_age_days
-    return {
+    data = {
         "slug": version.bank.slug,
         "name": version.bank.name,
         "description": version.bank.description,
@@ -124,6 +126,8 @@ def version_to_data(version: BankVersion) -> dict[str, Any]:
             for category in version.categories.all()
         ],
     }
+    # Other languages' texts go back in place, as {en: …, de: …}, the way the file wrote them.
+    return translations.join(data, version.translations)
 
 
 def _question_to_data(question: Question) -> dict[str, Any]:
@@ -204,7 +208,14 @@ def import_data(data: dict[str, Any]) -> BankVersion:
     """Create a draft version from validated data; the bank is created on first import.
 
     Only services.publish_version publishes, so a file can never skip preview and publish.
+    Texts written as {en: …, de: …} keep their English in the content and the rest on the
+    version (bankfile.translations).
     """
+    data, in_place, _problems = translations.split(copy.deepcopy(data))
+    table = data.get("translations", {})
+    for place, by_language in in_place.items():
+        for language, by_field in by_language.items():
+            table.setdefault(place, {}).setdefault(language, {}).update(by_field)
     bank, created = QuestionBank.objects.select_for_update().get_or_create(
         slug=data["slug"], defaults={"name": data["name"], "description": data["description"]}
     )
@@ -231,6 +242,7 @@ def import_data(data: dict[str, Any]) -> BankVersion:
                 else None
             ),
             **{name: data[name] for name in VERSION_DATA if name in data},
+            translations=table,
         )
     except IntegrityError:  # a concurrent import took the number between the check and here
         raise BankFileError(

@@ -115,6 +115,9 @@ class BankVersion(models.Model):
         blank=True,
         help_text=_("Evidence confirmed longer ago than this is stale."),
     )
+    # The texts in other languages (issue #17), as paydown.bankfile.translations keeps them:
+    # place → language → field → text. Part of the version: frozen with it once published.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = BankVersionQuerySet.as_manager()

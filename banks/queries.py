@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Prefetch
 
+from banks.localize import Texts
 from banks.models import BankVersion, Category, Question
 
 DEFAULT_BANK = "ml-technical-debt"
@@ -14,6 +15,11 @@ DEFAULT_BANK = "ml-technical-debt"
 def latest_published(slug: str = DEFAULT_BANK) -> BankVersion | None:
     """The newest published version of a bank: what new assessments use."""
     return BankVersion.objects.published().filter(bank__slug=slug).order_by("-number").first()
+
+
+def published_version(slug: str, number: int) -> BankVersion | None:
+    """One published version of a bank (not a draft, nor a retired one): None otherwise."""
+    return BankVersion.objects.published().filter(bank__slug=slug, number=number).first()
 
 
 def latest_published_versions() -> list[BankVersion]:
@@ -66,8 +72,12 @@ def default_bank_target_choices() -> TargetChoices:
     version = latest_published()
     if version is None:
         return TargetChoices()
+    texts = Texts(version)
     return TargetChoices(
-        categories=list(version.categories.order_by("order").values_list("key", "name")),
+        categories=[
+            (key, texts.category_name(key, name))
+            for key, name in version.categories.order_by("order").values_list("key", "name")
+        ],
         scale=scale_of(version),
-        tiers=[(tier["key"], tier["name"]) for tier in version.tiers],
+        tiers=[(tier["key"], tier["name"]) for tier in texts.tiers(version.tiers)],
     )

@@ -5,12 +5,13 @@ from django.db.models import Max
 from django.utils import timezone
 from paydown.bankfile import validation
 
+from audit.log import Action, record
 from banks import files
 from banks.models import BankVersion, Question
 
 
 @transaction.atomic
-def publish_version(*, version: BankVersion) -> BankVersion:
+def publish_version(*, version: BankVersion, by=None) -> BankVersion:
     """Validate a draft and publish it; raises BankFileError with every problem found."""
     version = BankVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
@@ -22,6 +23,7 @@ def publish_version(*, version: BankVersion) -> BankVersion:
     version.status = BankVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])
+    record(Action.BANK_PUBLISH, by=by, subject=_label(version))
     return version
 
 
@@ -47,7 +49,7 @@ def _key_map_errors(version: BankVersion) -> list[str]:
 
 
 @transaction.atomic
-def retire_version(*, version: BankVersion) -> BankVersion:
+def retire_version(*, version: BankVersion, by=None) -> BankVersion:
     """Hide a published version from new assessments; past results keep pointing at it."""
     version = BankVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != BankVersion.Status.PUBLISHED:
@@ -56,11 +58,12 @@ def retire_version(*, version: BankVersion) -> BankVersion:
         )
     version.status = BankVersion.Status.RETIRED
     version.save(update_fields=["status"])
+    record(Action.BANK_RETIRE, by=by, subject=_label(version))
     return version
 
 
 @transaction.atomic
-def new_draft_from(*, version: BankVersion) -> BankVersion:
+def new_draft_from(*, version: BankVersion, by=None) -> BankVersion:
     """Copy a version whole into a new draft numbered after the bank's latest version."""
     data = files.version_to_data(files.version_for_export(version.pk))
     latest = BankVersion.objects.filter(bank_id=version.bank_id).aggregate(n=Max("number"))["n"]
@@ -69,4 +72,18 @@ def new_draft_from(*, version: BankVersion) -> BankVersion:
         changelog=f"Draft from version {version.number}.",
     )
     data.pop("previous_version", None)  # a copy keeps every key: its trends simply continue
-    return files.import_data(data)
+    draft = files.import_data(data)
+    record(Action.BANK_DRAFT, by=by, subject=_label(draft), details={"from": version.number})
+    return draft
+
+
+@transaction.atomic
+def import_draft(*, content: bytes, by) -> BankVersion:
+    """A bank file uploaded by staff becomes a draft (banks.files.import_file)."""
+    draft = files.import_file(content)
+    record(Action.BANK_DRAFT, by=by, subject=_label(draft), details={"from": "file"})
+    return draft
+
+
+def _label(version: BankVersion) -> str:
+    return f"{version.bank.slug} v{version.number}"

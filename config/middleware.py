@@ -4,9 +4,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext as _
+
+from projects.models import Profile
 
 
 class ContentSecurityPolicyMiddleware:
@@ -64,3 +67,18 @@ class FormEncodingMiddleware:
 def _refused(status: int, message: str) -> HttpResponse:
     body = f'<p class="status-line" role="alert">{escape(message)} {escape(_("Nothing was saved."))}</p>'
     return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+
+
+class ProfileLanguageMiddleware:
+    """LocaleMiddleware picked the cookie's or the browser's language; a signed-in person's own
+    choice, kept in the session, wins over both."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.session.get(Profile.LANGUAGE_SESSION_KEY)
+        if language and translation.check_for_language(language):
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

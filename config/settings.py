@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "audit",
+    "scheduler",
     "projects",
     "banks",
     "assessment",
@@ -90,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the session: a signed-in person's profile language wins over the browser's.
+    "config.middleware.ProfileLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -109,6 +114,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -158,7 +164,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# The interface's languages (locale/, issue #17); a bank's texts may carry any of them too.
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -240,8 +247,26 @@ TASKS = {
     }
 }
 
-# A latest assessment older than this is flagged stale on dashboards.
+# A latest assessment older than this is flagged stale on dashboards, and a project reminds its
+# managers to reassess after this many days unless it sets its own cadence.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 90)
+
+# What `manage.py worker` enqueues on a clock (scheduler/): each job every `every_hours` from its
+# anchor, once per occurrence however many workers run.
+PAYDOWN_SCHEDULE = {
+    "weekly-digest": {
+        "task": "assessment.notifications.tasks.send_weekly_digests",
+        "every_hours": 7 * 24,
+        "anchor": datetime(2026, 1, 5, 7, tzinfo=UTC),  # Mondays, 07:00 UTC
+    },
+    "stale-reminders": {
+        "task": "assessment.notifications.tasks.send_stale_reminders",
+        "every_hours": 24,
+        "anchor": datetime(2026, 1, 1, 6, tzinfo=UTC),  # daily, 06:00 UTC
+    },
+}
+# The address the emails' links start with (no request to read it from in the worker).
+PAYDOWN_BASE_URL = os.environ.get("PAYDOWN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The API (issue #14): requests a minute per token, counted in the cache (docs/api.md).
 PAYDOWN_API_RATE = env_int("PAYDOWN_API_RATE", 120)

@@ -3,12 +3,18 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import last_modified
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
 from assessment.api import views as api
 from config import views
+
+STARTED = timezone.now()
 
 admin.site.site_header = _("Paydown administration")
 admin.site.site_title = _("Paydown administration")
@@ -17,6 +23,13 @@ admin.site.index_title = _("Question banks, teams and projects")
 urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("healthz", views.healthz, name="healthz"),
+    # The questionnaire's script messages in the page's language; cacheable until a deploy.
+    path(
+        "jsi18n/",
+        login_not_required(last_modified(lambda request: STARTED)(JavaScriptCatalog.as_view())),
+        name="javascript_catalog",
+    ),
+    path("language/", views.set_language, name="set_language"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -79,4 +92,5 @@ urlpatterns = [
     path("api/v1/", api.urls()),
     path("", include("assessment.urls")),
     path("", include("assessment.project_pages.urls")),
+    path("", include("assessment.audit_log.urls")),
 ]

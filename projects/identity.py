@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from audit.log import Action, record
 from projects.models import Membership, Profile, Team
 
 RANK = {Membership.Role.MEMBER: 1, Membership.Role.MANAGER: 2}
@@ -72,14 +73,35 @@ def apply_groups(*, user, groups: list[str], mapping: dict[str, Grant]) -> dict[
     roles = granted_roles(groups, mapping)
     mapped = {grant.team for grant in mapping.values()}
     names = {grant.team: grant.name for grant in mapping.values() if grant.name}
+    before = dict(
+        Membership.objects.filter(user=user, team__slug__in=mapped).values_list(
+            "team__slug", "role"
+        )
+    )
     for slug, role in roles.items():
         # A company set up from its identity provider needs no admin to make its teams.
         team, _created = Team.objects.get_or_create(
             slug=slug, defaults={"name": names.get(slug) or slug.replace("-", " ").capitalize()}
         )
         Membership.objects.update_or_create(team=team, user=user, defaults={"role": role})
+        if before.get(slug) != role:
+            _record_sync(user, team.pk, before.get(slug), role)
+    for slug, team_id in Team.objects.filter(slug__in=set(before) - set(roles)).values_list(
+        "slug", "pk"
+    ):
+        _record_sync(user, team_id, before[slug], None)
     Membership.objects.filter(user=user, team__slug__in=mapped - set(roles)).delete()
     Profile.objects.update_or_create(
         user=user, defaults={"idp_groups": groups, "idp_synced_at": timezone.now()}
     )
     return roles
+
+
+def _record_sync(user, team_id: int, before: str | None, after: str | None) -> None:
+    """The identity provider, not a person, changed a role: the entry has no actor."""
+    record(
+        Action.MEMBER_REMOVE if after is None else Action.ROLE_CHANGE,
+        team_id=team_id,
+        subject=user.get_username(),
+        details={"from": before, "to": after, "source": "identity provider"},
+    )

@@ -1,6 +1,7 @@
 """Teams, their members' roles, and the ML projects they assess."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +72,16 @@ class Project(models.Model):
         ),
     )
 
+    # Days after the last submit at which the project is due for reassessment and its managers
+    # are reminded (issue #17); empty: the STALE_AFTER_DAYS setting.
+    reassess_every_days = models.PositiveSmallIntegerField(
+        _("reassess every (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text=_("Empty: the site's default."),
+    )
+
     class Meta:
         ordering = ["name"]
 
@@ -79,6 +90,11 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:project_detail", args=[self.slug])
+
+    @property
+    def cadence_days(self) -> int:
+        """The project's own reassessment cadence wins over the site's."""
+        return self.reassess_every_days or settings.STALE_AFTER_DAYS
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -188,10 +204,30 @@ class Invitation(models.Model):
 class Profile(models.Model):
     """What a user sets on the profile page beyond Django's user: the language of the pages."""
 
+    # Where a signed-in person's language is kept for each request (config.middleware): set at
+    # sign-in from here (projects.signals) and wherever they choose it, so no page reads this row.
+    LANGUAGE_SESSION_KEY = "paydown_language"
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
+
+    class RespondentRole(models.TextChoices):
+        DATA_SCIENTIST = "data-scientist", _("Data scientist")
+        ML_ENGINEER = "ml-engineer", _("ML engineer")
+        DATA_ENGINEER = "data-engineer", _("Data engineer")
+        PLATFORM = "platform", _("Platform engineer or SRE")
+        PRODUCT = "product", _("Product")
+        OTHER = "other", _("Other")
+
     language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    # The role a person answers from (issue #17): results compare the roles' answers.
+    respondent_role = models.CharField(
+        _("your role"), max_length=20, choices=RespondentRole.choices, blank=True
+    )
+    # Which emails the person wants (issue #17); each kind can be switched off.
+    weekly_digest = models.BooleanField(_("weekly digest"), default=True)
+    stale_reminders = models.BooleanField(_("stale project reminders"), default=True)
     # What the identity provider said at the last company sign-in (projects.identity).
     idp_groups = models.JSONField(_("identity provider groups"), default=list, blank=True)
     idp_synced_at = models.DateTimeField(_("teams from the identity provider"), null=True)

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.log import Action, record
 from projects.models import (
     AcceptedRisk,
     ApiToken,
@@ -33,16 +34,61 @@ def unique_project_slug(name: str) -> str:
 
 @transaction.atomic
 def create_project(
-    *, team: Team, name: str, description: str = "", kind: str = "", risk_tier: str = ""
+    *,
+    team: Team,
+    name: str,
+    by=None,
+    description: str = "",
+    kind: str = "",
+    risk_tier: str = "",
+    reassess_every_days: int | None = None,
 ) -> Project:
-    return Project.objects.create(
+    project = Project.objects.create(
         team=team,
         name=name,
         slug=unique_project_slug(name),
         description=description,
         kind=kind,
         risk_tier=risk_tier,
+        reassess_every_days=reassess_every_days,
     )
+    record(Action.PROJECT_CREATE, by=by, project=project, subject=name)
+    return project
+
+
+# What the audit log records of a project's settings, and under which action.
+AUDITED_SETTINGS = {
+    "targets": Action.TARGETS,
+    "risk_tier": Action.RISK_TIER,
+    "reassess_every_days": Action.CADENCE,
+}
+
+
+@transaction.atomic
+def update_project(*, project: Project, by, **fields) -> Project:
+    """Save the project's settings (name, description, kind, risk tier, targets, cadence); a
+    changed target, tier or cadence is recorded with its old and new value."""
+    # Compared with the stored row, under a lock: a bound model form has already set the new
+    # values on `project`.
+    stored = Project.objects.select_for_update().get(pk=project.pk)
+    changes = {
+        name: (getattr(stored, name), value)
+        for name, value in fields.items()
+        if getattr(stored, name) != value
+    }
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.save(update_fields=list(fields))
+    for name, (old, new) in changes.items():
+        if name in AUDITED_SETTINGS:
+            record(
+                AUDITED_SETTINGS[name],
+                by=by,
+                project=project,
+                subject=project.name,
+                details={"from": old, "to": new},
+            )
+    return project
 
 
 MAX_ACCEPTANCE_DAYS = 2 * 365  # an accepted risk is reviewed at least every two years
@@ -69,12 +115,23 @@ def accept_risk(
         question_key=question_key,
         defaults={"reason": reason, "until": until, "accepted_by": by},
     )
+    record(
+        Action.RISK_ACCEPT,
+        by=by,
+        project=project,
+        subject=question_key,
+        details={"until": until.isoformat(), "reason": reason},
+    )
     return accepted
 
 
-def withdraw_risk(*, project: Project, question_key: str) -> bool:
-    """The gap is back in the plan; True when there was an acceptance to withdraw."""
+@transaction.atomic
+def withdraw_risk(*, project: Project, question_key: str, by=None) -> bool:
+    """The gap is back in the plan; True when there was an acceptance to withdraw. `by` None: the
+    acceptance ended because its tracked action did."""
     deleted, _ = AcceptedRisk.objects.filter(project=project, question_key=question_key).delete()
+    if deleted:
+        record(Action.RISK_WITHDRAW, by=by, project=project, subject=question_key)
     return bool(deleted)
 
 
@@ -85,6 +142,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transaction.atomic
 def create_api_token(
     *,
     user,
@@ -108,11 +166,20 @@ def create_api_token(
         scopes=[s for s in ApiToken.Scope.values if s in scopes],
         expires_at=expires_at,
     )
+    record(
+        Action.TOKEN_CREATE,
+        by=user,
+        project=project,
+        subject=f"{name} ({prefix}…)",
+        details={"scopes": row.scopes},
+    )
     return row, token
 
 
-def revoke_api_token(*, token: ApiToken, now: datetime) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken, by, now: datetime) -> None:
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
+        record(Action.TOKEN_REVOKE, by=by, project=token.project, subject=str(token))
 
 
 def renew_badge_token(*, project: Project) -> str:
@@ -133,6 +200,7 @@ class LastManager(Exception):
     """A change that would leave a team without a manager, who alone can invite and manage."""
 
 
+@transaction.atomic
 def invite(*, team: Team, email: str, role: str, by, now: datetime) -> tuple[Invitation, str]:
     """An invitation and its link's token, which is not kept anywhere: it goes in the email."""
     token = secrets.token_urlsafe(32)
@@ -144,6 +212,7 @@ def invite(*, team: Team, email: str, role: str, by, now: datetime) -> tuple[Inv
         invited_by=by,
         expires_at=now + timedelta(days=settings.PAYDOWN_INVITATION_DAYS),
     )
+    record(Action.INVITE, by=by, team_id=team.pk, subject=email, details={"role": role})
     return invitation, token
 
 
@@ -179,31 +248,55 @@ def accept_invitation(*, invitation: Invitation, user, now: datetime) -> Members
     )
     locked.accepted_at, locked.accepted_by = now, user
     locked.save(update_fields=["accepted_at", "accepted_by"])
+    record(
+        Action.INVITE_ACCEPT,
+        by=user,
+        team_id=locked.team_id,
+        subject=locked.email,
+        details={"role": locked.role},
+    )
     return membership
 
 
-def revoke_invitation(*, invitation: Invitation) -> None:
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, by) -> None:
+    if Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         revoked_at=timezone.now()
-    )
+    ):
+        record(Action.INVITE_REVOKE, by=by, team_id=invitation.team_id, subject=invitation.email)
 
 
 @transaction.atomic
-def change_role(*, membership: Membership, role: str) -> Membership:
+def change_role(*, membership: Membership, role: str, by) -> Membership:
     _lock_managers(membership.team_id)
     if role != Membership.Role.MANAGER:
         _keep_a_manager(membership)
-    membership.role = role
+    before, membership.role = membership.role, role
     membership.save(update_fields=["role"])
+    if before != role:
+        record(
+            Action.ROLE_CHANGE,
+            by=by,
+            team_id=membership.team_id,
+            subject=membership.user.get_username(),
+            details={"from": before, "to": role},
+        )
     return membership
 
 
 @transaction.atomic
-def remove_member(*, membership: Membership) -> None:
+def remove_member(*, membership: Membership, by) -> None:
     """The member leaves the team; their answers, comments and history stay where they are."""
     _lock_managers(membership.team_id)
     _keep_a_manager(membership)
     membership.delete()
+    record(
+        Action.MEMBER_REMOVE,
+        by=by,
+        team_id=membership.team_id,
+        subject=membership.user.get_username(),
+        details={"role": membership.role},
+    )
 
 
 def _lock_managers(team_id: int) -> None:
@@ -222,13 +315,18 @@ def _keep_a_manager(membership: Membership) -> None:
         )
 
 
-def update_profile(*, user, first_name: str, last_name: str, email: str, language: str) -> str:
-    """Save the name and language; returns a new email address to verify ("" when unchanged):
-    the address changes only once its link is followed (services.set_email)."""
+def update_profile(*, user, first_name: str, last_name: str, email: str, **profile_fields) -> str:
+    """Save the name and the profile's fields (language, role, emails wanted); returns a new
+    email address to verify ("" when unchanged): the address changes only once its link is
+    followed (services.set_email)."""
     user.first_name, user.last_name = first_name, last_name
     user.save(update_fields=["first_name", "last_name"])
-    Profile.objects.update_or_create(user=user, defaults={"language": language})
+    Profile.objects.update_or_create(user=user, defaults=profile_fields)
     return email if email and email != user.email else ""
+
+
+def set_language(*, user, language: str) -> None:
+    Profile.objects.update_or_create(user=user, defaults={"language": language})
 
 
 def set_email(*, user, email: str) -> None:

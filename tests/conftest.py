@@ -115,8 +115,8 @@ def published(draft):
 
 @pytest.fixture
 def shipped_banks(db):
-    """The shipped bank versions by file name: ml-technical-debt (version 1), ml-test-score and
-    ml-technical-debt-v2."""
+    """The shipped bank versions by file name: ml-technical-debt (version 1), ml-test-score,
+    ml-technical-debt-v2 and ml-technical-debt-v3 (version 2 with German texts)."""
     return {
         path.stem: version
         for path, version in zip(files.SHIPPED_BANKS, files.load_shipped_banks(), strict=True)

@@ -66,6 +66,10 @@ NO_OBJECT = {
     ),
     "people:sign_in_link": "public: the link's token is the credential, for staff (tests/account)",
     "people:verify_email": "the user's own address: another user's link is a 400 (tests/account)",
+    "javascript_catalog": "public: the interface's script messages",
+    "set_language": "public: sets the person's own language",
+    "audit_log:staff_log": "staff only: 404 for everyone else (tests/audit)",
+    "audit_log:staff_log_export": "staff only: 404 for everyone else (tests/audit)",
 }
 # The admin's own patterns (`<path:object_id>` and the rest) sit behind its staff check: the
 # last test checks it.
@@ -78,6 +82,8 @@ MANAGER_ONLY = {
     "projects:project_create",
     "projects:project_edit",
     "projects:renew_badge",
+    "audit_log:project_log",
+    "audit_log:project_log_export",
     "assessment:portfolio_report",
     "assessment:start_portfolio_report",
     "assessment:portfolio_export",

@@ -21,16 +21,19 @@ PAGE_PACKAGES = (
     "account",
     "evidence",
     "people",
+    "audit_log",
 )
 
 # Lowest first.
-ROOMS = ["projects", "banks", "domain", "pages", "entry"]
+ROOMS = ["audit", "projects", "banks", "domain", "pages", "entry"]
 
 
 def room_of(module: str) -> str | None:
     """The room of a first-party module, None for third-party and the standard library."""
     parts = module.split(".")
     top = parts[0]
+    if top == "audit":
+        return "audit"
     if top == "projects":
         return "projects"
     if top == "banks":
@@ -54,7 +57,7 @@ def module_name(path: Path) -> str:
 def source_modules() -> list[Path]:
     return sorted(
         path
-        for top in ("config", "projects", "banks", "assessment")
+        for top in ("config", "audit", "projects", "banks", "assessment")
         for path in (ROOT / top).rglob("*.py")
         if "migrations" not in path.parts
     )

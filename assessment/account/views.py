@@ -49,7 +49,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     token = access.get_api_token_for_user(request.user, token_id)
     if token.revoked_at is None:
-        services.revoke_api_token(token=token, now=timezone.now())
+        services.revoke_api_token(token=token, by=request.user, now=timezone.now())
         messages.success(
             request, _("Token “%(name)s” revoked: the API refuses it now.") % {"name": token.name}
         )

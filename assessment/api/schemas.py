@@ -38,6 +38,15 @@ class AssessmentIn(Schema):
     bank: str = Field(
         "ml-technical-debt", description="Slug of a bank: its newest published version."
     )
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=2147483647,
+        description=(
+            "A published version of the bank to answer instead of the newest, e.g. the one an "
+            "answers file was written for (a version that only adds translations keeps its keys)."
+        ),
+    )
     title: str = Field(..., min_length=1, max_length=200)
     carry_over: bool = Field(
         False, description="Start from the last submitted result on this bank."

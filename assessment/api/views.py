@@ -165,12 +165,16 @@ def list_assessments(request: HttpRequest, slug: str, paging: Query[Paging]):
 def start_assessment(request: HttpRequest, slug: str, body: schemas.AssessmentIn):
     token = require_scope(request, "answer")
     project = access.get_project_for_token(token, slug)
-    version = bank_queries.latest_published(body.bank)
+    if body.version is None:
+        version = bank_queries.latest_published(body.bank)
+    else:
+        version = bank_queries.published_version(body.bank, body.version)
     if version is None:
+        wanted = body.bank if body.version is None else f"{body.bank} version {body.version}"
         raise Problem(
             422,
             "Unknown bank",
-            errors=[{"path": "body.bank", "message": f"no published bank '{body.bank}'"}],
+            errors=[{"path": "body.bank", "message": f"no published bank '{wanted}'"}],
         )
     assessment = services.start_assessment(
         project=project,
@@ -570,7 +574,7 @@ def delete_backlog_item(request: HttpRequest, slug: str, action_id: int):
     """Take an item out of the backlog; an accepted risk it recorded is withdrawn with it."""
     token = require_scope(request, "manage")
     services.remove_tracked_action(
-        action=access.get_tracked_action_for_token(token, slug, action_id)
+        action=access.get_tracked_action_for_token(token, slug, action_id), by=token.user
     )
     return Status(204, None)
 

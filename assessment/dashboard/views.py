@@ -52,4 +52,4 @@ def portfolio_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
         chunks = exports.canonical_json_chunks(head, streamed="projects", items=data.rows)
     else:
         chunks = exports.csv_lines(queries.export_csv_rows(data))
-    return downloads.streamed_attachment(chunks, f"paydown-portfolio.{fmt}")
+    return downloads.streamed_attachment(chunks, f"paydown-portfolio.{fmt}", by=request.user)

@@ -10,6 +10,7 @@ from assessment.models.answers import (
     SubmittedAssessmentError,
     TeamAnswer,
 )
+from assessment.models.notices import SentNotice
 from assessment.models.reports import ReportJob
 from assessment.models.results import (
     AnswerSnapshot,
@@ -24,6 +25,7 @@ from assessment.models.results import (
 from assessment.models.scans import RepositoryScan, ScanSuggestion
 
 __all__ = [
+    "SentNotice",
     "RepositoryScan",
     "ScanSuggestion",
     "Evidence",

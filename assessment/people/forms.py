@@ -47,6 +47,26 @@ class ProfileForm(forms.Form):
         help_text=_("A new address is used once you follow the link sent to it."),
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    respondent_role = forms.ChoiceField(
+        label=_("Your role"),
+        choices=[("", _("Not stated"))] + Profile.RespondentRole.choices,
+        required=False,
+        help_text=_(
+            "Results compare how each role answers, for roles with at least two respondents, "
+            "so no one's answers are singled out."
+        ),
+    )
+    weekly_digest = forms.BooleanField(
+        label=_("Email me a weekly digest"),
+        required=False,
+        help_text=_(
+            "Due and overdue actions, questions waiting for your answer, open disagreements "
+            "and evidence turning stale."
+        ),
+    )
+    stale_reminders = forms.BooleanField(
+        label=_("Email me when a project I manage is due for reassessment"), required=False
+    )
 
     @classmethod
     def for_user(cls, user, data=None) -> "ProfileForm":
@@ -56,5 +76,8 @@ class ProfileForm(forms.Form):
             "last_name": user.last_name,
             "email": user.email,
             "language": profile.language,
+            "respondent_role": profile.respondent_role,
+            "weekly_digest": profile.weekly_digest,
+            "stale_reminders": profile.stale_reminders,
         }
         return cls(data, initial=initial)

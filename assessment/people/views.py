@@ -61,7 +61,7 @@ def change_role(request: HttpRequest, team_slug: str, membership_id: int) -> Htt
     if not form.is_valid():
         return HttpResponse(_("Choose member or manager."), status=400)
     try:
-        services.change_role(membership=membership, role=form.cleaned_data["role"])
+        services.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
     except services.LastManager as refused:
         messages.error(request, str(refused))
     else:
@@ -77,7 +77,7 @@ def change_role(request: HttpRequest, team_slug: str, membership_id: int) -> Htt
 def remove_member(request: HttpRequest, team_slug: str, membership_id: int) -> HttpResponse:
     membership = access.get_membership_to_manage(request.user, team_slug, membership_id)
     try:
-        services.remove_member(membership=membership)
+        services.remove_member(membership=membership, by=request.user)
     except services.LastManager as refused:
         messages.error(request, str(refused))
     else:
@@ -92,7 +92,7 @@ def remove_member(request: HttpRequest, team_slug: str, membership_id: int) -> H
 @require_POST
 def revoke_invitation(request: HttpRequest, team_slug: str, invitation_id: int) -> HttpResponse:
     invitation = access.get_invitation_to_manage(request.user, team_slug, invitation_id)
-    services.revoke_invitation(invitation=invitation)
+    services.revoke_invitation(invitation=invitation, by=request.user)
     messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
     return redirect("people:team_members", team_slug=team_slug)
 
@@ -162,6 +162,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm.for_user(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         new_email = services.update_profile(user=request.user, **form.cleaned_data)
+        request.session[Profile.LANGUAGE_SESSION_KEY] = form.cleaned_data["language"]
         if new_email:
             emails.send_email_verification(request, request.user, new_email)
             messages.info(

@@ -11,7 +11,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = ["name", "description", "kind"]
+        fields = ["name", "description", "kind", "reassess_every_days"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, choices: TargetChoices | None = None, **kwargs):
@@ -44,16 +44,15 @@ class ProjectForm(forms.ModelForm):
             )
             self.target_keys.append((field_name, key))
 
-    def save(self, commit: bool = True) -> Project:
-        project = super().save(commit=False)
+    def project_fields(self) -> dict:
+        """The project's settings as services.update_project takes them."""
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
         if "risk_tier" in self.fields:
-            project.risk_tier = self.cleaned_data["risk_tier"]
+            fields["risk_tier"] = self.cleaned_data["risk_tier"]
         if self.target_keys:
-            project.targets = {
+            fields["targets"] = {
                 key: float(self.cleaned_data[field])
                 for field, key in self.target_keys
                 if self.cleaned_data.get(field)
             }
-        if commit:
-            project.save(update_fields=["name", "description", "kind", "risk_tier", "targets"])
-        return project
+        return fields

@@ -120,7 +120,7 @@ def project_create(request: HttpRequest, team_slug: str) -> HttpResponse:
     tiers = bank_queries.default_bank_target_choices().tiers
     form = ProjectForm(request.POST or None, choices=bank_queries.TargetChoices(tiers=tiers))
     if request.method == "POST" and form.is_valid():
-        project = services.create_project(team=team, **form.cleaned_data)
+        project = services.create_project(team=team, by=request.user, **form.cleaned_data)
         messages.success(request, _("Project “%(name)s” created.") % {"name": project.name})
         return redirect(project)
     return render(request, "projects/project_form.html", {"form": form, "team": team})
@@ -135,7 +135,7 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     choices = bank_queries.default_bank_target_choices()
     form = ProjectForm(request.POST or None, instance=project, choices=choices)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_project(project=project, by=request.user, **form.project_fields())
         messages.success(request, _("Project saved."))
         return redirect(project)
     context = {"form": form, "team": project.team, "project": project}

@@ -18,7 +18,9 @@ from assessment.models import (
     ScanSuggestion,
     Settlement,
 )
-from assessment.queries import counted_responses, settled_of, team_progress
+from assessment.queries import counted_responses, role_comparison, settled_of, team_progress
+from assessment.roles import Comparison as RoleComparison
+from banks.localize import Texts
 from banks.models import BankVersion, Category, Question
 from banks.queries import scale_of
 
@@ -196,6 +198,7 @@ def questionnaire_page(
     category's answers are counted; progress and navigation come from the team answers (a row
     per question), so the page's cost grows neither with the team nor with the bank."""
     categories = _categories(assessment, levels=False)
+    Texts(assessment.version).version(assessment.version)
     mine = {a.question_id: a for a in assessment.answers.filter(respondent=user)}
     index = next(
         (
@@ -217,6 +220,7 @@ def questionnaire_page(
     category = categories[index]
     questions = list(category.questions.all())
     prefetch_related_objects(questions, "levels")
+    Texts(assessment.version).questions(questions)
     answers = assessment.answers.filter(question__in=questions)
     [current] = _category_rows(assessment, [category], mine, answers, with_evidence=True)
     shown = ShownCategory(
@@ -228,8 +232,9 @@ def questionnaire_page(
 
 
 def _categories(assessment: Assessment, *, levels: bool) -> list[Category]:
+    """The version's categories with their questions (and levels), in the page's language."""
     questions = Question.objects.order_by("order", "pk")
-    return list(
+    found = list(
         Category.objects.filter(version_id=assessment.version_id)
         .order_by("order", "pk")
         .prefetch_related(
@@ -238,6 +243,7 @@ def _categories(assessment: Assessment, *, levels: bool) -> list[Category]:
             )
         )
     )
+    return Texts(assessment.version).categories(found, questions=True)
 
 
 def _category_rows(
@@ -327,6 +333,7 @@ class DiscussionItem:
 class Discussion:
     questionnaire: Questionnaire
     items: list[DiscussionItem]  # the questions flagged or settled, with everything about them
+    roles: RoleComparison  # how the respondents' roles answer, per category
 
 
 def discussion(assessment: Assessment, user) -> Discussion:
@@ -360,7 +367,8 @@ def discussion(assessment: Assessment, user) -> Discussion:
         DiscussionItem(row, answers[pk], comments[pk], history[pk])
         for row, pk in zip(rows, ids, strict=True)
     ]
-    return Discussion(page, items)
+    categories = [(c.category.key, c.category.name) for c in page.categories]
+    return Discussion(page, items, role_comparison(assessment, categories))
 
 
 def answer_history(

@@ -229,7 +229,7 @@ def settle(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     assessment = access.get_open_assessment_for_user(request.user, pk)
     question = access.get_question_of_assessment(assessment, key)
     if "reopen" in request.POST:
-        services.reopen_question(assessment=assessment, question_id=question.pk)
+        services.reopen_question(assessment=assessment, question_id=question.pk, by=request.user)
         messages.success(request, _("Reopened: the median of the answers counts again."))
         return redirect(_discuss_url(assessment, key))
     form = SettleForm(
@@ -370,4 +370,6 @@ def history_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     assessment = access.get_assessment_for_user(request.user, pk)
     data = exports.history_data(assessment, queries.assessment_history(assessment))
     stem = f"{assessment.project.slug}-assessment-{assessment.pk}-history"
-    return downloads.export(data, exports.history_csv, stem, fmt)
+    return downloads.export(
+        data, exports.history_csv, stem, fmt, by=request.user, project=assessment.project
+    )

@@ -18,10 +18,12 @@ from assessment.reports import pdf, tasks
 SYNC_REPORT_LIMIT = 100
 
 
-def _stored_pdf(job: ReportJob) -> FileResponse:
+def _stored_pdf(job: ReportJob, *, by, project=None) -> FileResponse:
     """The finished job's file, streamed from the storage; FileNotFoundError when it has gone."""
+    opened = default_storage.open(job.file.name, "rb")
+    downloads.recorded(by=by, project=project, filename=job.filename)
     return FileResponse(
-        default_storage.open(job.file.name, "rb"),
+        opened,
         as_attachment=True,
         filename=job.filename,
         content_type=downloads.CONTENT_TYPES["pdf"],
@@ -38,7 +40,7 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
     asks_for_file = request.method == "GET" and not request.htmx
     if asks_for_file and job is not None and job.status == ReportJob.Status.DONE:
         try:
-            return _stored_pdf(job)
+            return _stored_pdf(job, by=request.user, project=result.assessment.project)
         except FileNotFoundError:
             pass  # the storage lost it: queued again below
     if request.method == "POST" or job is None or asks_for_file:
@@ -49,7 +51,9 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and not request.htmx:
             return redirect("assessment:assessment_report", pk=pk)
         if asks_for_file and job.status == ReportJob.Status.DONE:
-            return _stored_pdf(job)  # rendered at once: the immediate backend of tests, scripts
+            return _stored_pdf(
+                job, by=request.user, project=result.assessment.project
+            )  # at once: the immediate backend of tests, scripts
     context = {"job": job, "result": result}
     if request.htmx:
         return render(request, "reports/assessment_report.html#status", context)
@@ -68,7 +72,7 @@ def portfolio_report(request: HttpRequest) -> HttpResponse:
     if len(data.rows) > SYNC_REPORT_LIMIT:
         return render(request, "reports/report_queue.html", {"data": data})
     content = pdf.portfolio_report_pdf(data, requested_by=request.user.get_username())
-    return downloads.attachment(content, "paydown-portfolio.pdf")
+    return downloads.attachment(content, "paydown-portfolio.pdf", by=request.user)
 
 
 @require_POST
@@ -89,6 +93,6 @@ def report_job_download(request: HttpRequest, job_id: int) -> FileResponse:
     if job.status != ReportJob.Status.DONE:
         raise Http404
     try:
-        return _stored_pdf(job)
+        return _stored_pdf(job, by=request.user)
     except FileNotFoundError:
         raise Http404 from None

@@ -10,6 +10,7 @@ from django.utils import timezone
 from paydown import mlops_levels, planning, scoring
 
 from assessment import freshness
+from assessment import queries as team_queries
 from assessment.models import (
     Assessment,
     AssessmentResult,
@@ -17,6 +18,8 @@ from assessment.models import (
     QuestionResult,
     TrackedAction,
 )
+from assessment.roles import Comparison as RoleComparison
+from banks.localize import Texts
 from banks.models import BankVersion, Question
 from banks.queries import scale_of
 from projects.models import AcceptedRisk, Project
@@ -32,6 +35,18 @@ def load_result(assessment: Assessment, *, answers: bool = False) -> AssessmentR
         .prefetch_related(*related)
         .get(assessment=assessment)
     )
+
+
+def localized(result: AssessmentResult) -> Texts:
+    """The stored result's category names and question texts in the page's language (they were
+    stored in the bank's English at submit); returns the version's texts for the rest."""
+    texts = Texts(result.version)
+    if texts.active:
+        for category in result.categories.all():
+            category.name = texts.category_name(category.key, category.name)
+        for question in result.questions.all():
+            question.text = texts.question_text(question.question_key, question.text)
+    return texts
 
 
 def bank_input(result: AssessmentResult) -> scoring.BankInput:
@@ -241,6 +256,7 @@ class ResultPage:
     mlops: list[mlops_levels.Standing] = field(default_factory=list)
     evidence: EvidenceFreshness | None = None
     stale_questions: list[StaleQuestion] = field(default_factory=list)  # in the bank's order
+    roles: RoleComparison | None = None  # the respondents' roles side by side (issue #17)
 
     @property
     def weakest(self) -> CategoryResult | None:
@@ -304,6 +320,7 @@ def result_page(
         )
         for c in result.categories.all()
     ]
+    texts = localized(result)
     questions = list(result.questions.all())
     answered = [q for q in questions if not q.not_applicable]
     weakest = sorted(
@@ -332,6 +349,9 @@ def result_page(
         result=result,
         previous=previous,
         categories=categories,
+        roles=team_queries.role_comparison(
+            assessment, [(row.result.key, row.result.name) for row in categories]
+        ),
         weakest_questions=weakest,
         settled=[q for q in questions if q.settled],
         marked=[q for q in questions if q.carried_unconfirmed or q.unsettled],
@@ -340,7 +360,7 @@ def result_page(
         held_back=HeldBack.of(result, by_key),
         accepted=accepted_gaps(assessment, result, targets),
         mlops=mlops_levels.standings(
-            mlops_levels.frameworks_from_data(result.version.mlops_levels),
+            mlops_levels.frameworks_from_data(texts.mlops_levels(result.version.mlops_levels)),
             {
                 q.question_key: mlops_levels.Answered(q.value, q.not_applicable)
                 for q in questions
@@ -455,13 +475,16 @@ def plan_page(
 ) -> PlanPage:
     """The plan as of `as_of` (default today): an accepted risk holds until its end date."""
     result = result or load_result(assessment)
+    texts = localized(result)
     bank = bank_input(result)
     targets = agreed_targets(assessment.project, result.version)
-    questions = (
-        Question.objects.filter(version_id=result.version_id)
-        .select_related("category")
-        .prefetch_related(Prefetch("remediations"))
-        .order_by("category__order", "order", "pk")
+    questions = texts.questions(
+        list(
+            Question.objects.filter(version_id=result.version_id)
+            .select_related("category")
+            .prefetch_related(Prefetch("remediations"))
+            .order_by("category__order", "order", "pk")
+        )
     )
     plan_questions = [
         planning.PlanQuestion(

@@ -126,7 +126,7 @@ def withdraw_risk(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.get_submitted_assessment_for_user(request.user, pk)
     form = WithdrawRiskForm(request.POST)
     if form.is_valid() and project_services.withdraw_risk(
-        project=assessment.project, question_key=form.cleaned_data["question"]
+        project=assessment.project, question_key=form.cleaned_data["question"], by=request.user
     ):
         messages.success(request, _("The gap is back in the plan."))
     else:
@@ -190,14 +190,18 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     assessment = access.get_submitted_assessment_for_user(request.user, pk)
     data = exports.results_data(assessment, queries.load_result(assessment, answers=True))
     stem = f"{assessment.project.slug}-assessment-{assessment.pk}-results"
-    return downloads.export(data, exports.results_csv, stem, fmt)
+    return downloads.export(
+        data, exports.results_csv, stem, fmt, by=request.user, project=assessment.project
+    )
 
 
 def plan_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     assessment = access.get_submitted_assessment_for_user(request.user, pk)
     data = exports.plan_data(assessment, queries.plan_page(assessment).actions)
     stem = f"{assessment.project.slug}-assessment-{assessment.pk}-plan"
-    return downloads.export(data, exports.plan_csv, stem, fmt)
+    return downloads.export(
+        data, exports.plan_csv, stem, fmt, by=request.user, project=assessment.project
+    )
 
 
 def plan_tracker_export(request: HttpRequest, pk: int, tracker_file: str) -> FileResponse:
@@ -211,13 +215,16 @@ def plan_tracker_export(request: HttpRequest, pk: int, tracker_file: str) -> Fil
     filename = f"{slug}-assessment-{assessment.pk}-plan-{tracker_file}"
     about = f"the remediation plan of {slug}, assessment {assessment.pk}"
     body = tracker_exports.tracker_file(items, tracker_file, filename=filename, about=about)
-    return _tracker_attachment(body, filename)
+    return _tracker_attachment(body, filename, by=request.user, project=assessment.project)
 
 
 def backlog_export(request: HttpRequest, slug: str, fmt: str) -> FileResponse:
     project = access.get_project_for_user(request.user, slug)
     data = tracker_exports.backlog_data(project, queries.backlog_actions(project))
-    return downloads.export(data, tracker_exports.backlog_csv, f"{project.slug}-backlog", fmt)
+    stem = f"{project.slug}-backlog"
+    return downloads.export(
+        data, tracker_exports.backlog_csv, stem, fmt, by=request.user, project=project
+    )
 
 
 def backlog_tracker_export(request: HttpRequest, slug: str, tracker_file: str) -> FileResponse:
@@ -235,11 +242,12 @@ def backlog_tracker_export(request: HttpRequest, slug: str, tracker_file: str) -
     filename = f"{project.slug}-backlog-{tracker_file}"
     about = f"the open actions of the backlog of {project.slug}"
     body = tracker_exports.tracker_file(items, tracker_file, filename=filename, about=about)
-    return _tracker_attachment(body, filename)
+    return _tracker_attachment(body, filename, by=request.user, project=project)
 
 
-def _tracker_attachment(body: str, filename: str) -> FileResponse:
+def _tracker_attachment(body: str, filename: str, *, by, project) -> FileResponse:
     if filename.endswith(".sh"):
+        downloads.recorded(by=by, project=project, filename=filename)
         # Not in downloads' types: a script to save and run, never to show in the browser.
         return FileResponse(
             io.BytesIO(body.encode()),
@@ -247,4 +255,4 @@ def _tracker_attachment(body: str, filename: str) -> FileResponse:
             filename=filename,
             content_type="text/x-sh; charset=utf-8",
         )
-    return downloads.attachment(body, filename)
+    return downloads.attachment(body, filename, by=by, project=project)

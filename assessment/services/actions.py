@@ -60,16 +60,20 @@ def update_tracked_action(
             today=today,
         )
     elif status != accepted and stored.status == accepted:
-        project_services.withdraw_risk(project=action.project, question_key=action.question_key)
+        project_services.withdraw_risk(
+            project=action.project, question_key=action.question_key, by=by
+        )
     stored.status, stored.owner, stored.due = status, owner, due
     stored.save(update_fields=["status", "owner", "due", "updated"])
     return stored
 
 
 @transaction.atomic
-def remove_tracked_action(*, action: TrackedAction) -> None:
+def remove_tracked_action(*, action: TrackedAction, by=None) -> None:
     """Take an item out of the backlog; an acceptance it recorded goes with it."""
     stored = TrackedAction.objects.select_for_update().get(pk=action.pk)
     if stored.status == TrackedAction.Status.ACCEPTED_RISK:
-        project_services.withdraw_risk(project=action.project, question_key=action.question_key)
+        project_services.withdraw_risk(
+            project=action.project, question_key=action.question_key, by=by
+        )
     stored.delete()

@@ -21,7 +21,8 @@ from assessment.models import (
     TeamAnswer,
 )
 from assessment.services import evidence
-from banks.models import BankVersion
+from audit.log import Action, record
+from banks.models import BankVersion, Question
 from banks.queries import scale_of
 from projects.models import Project
 
@@ -269,6 +270,18 @@ def confirm_carried(*, assessment: Assessment, by, question_ids: list[int]) -> i
         assessment=assessment, question_id__in=question_ids, carried_over=True
     ).update(carried_over=False, confirmed_at=timezone.now(), confirmed_by=by)
     refresh_team_answers(assessment=assessment, question_ids=question_ids)
+    if confirmed:
+        keys = Question.objects.filter(pk__in=question_ids).order_by("key")
+        record(
+            Action.CONFIRM_CARRIED,
+            by=by,
+            project=assessment.project,
+            subject=assessment.title,
+            details={
+                "assessment": assessment.pk,
+                "questions": list(keys.values_list("key", flat=True)),
+            },
+        )
     return confirmed
 
 
@@ -393,11 +406,35 @@ def settle_question(
         {question_id: consensus.consensus_of_counts([], [], settled)},
         answers_read=False,
     )
+    record(
+        Action.SETTLE,
+        by=by,
+        project=assessment.project,
+        subject=_question_key(question_id),
+        details={
+            "assessment": assessment.pk,
+            "level": None if settlement.level_value is None else float(settlement.level_value),
+            "not_applicable": not_applicable,
+            "note": note,
+        },
+    )
     return settlement
 
 
 @transaction.atomic
-def reopen_question(*, assessment: Assessment, question_id: int) -> None:
+def reopen_question(*, assessment: Assessment, question_id: int, by) -> None:
     lock_open(assessment)
-    Settlement.objects.filter(assessment=assessment, question_id=question_id).delete()
+    deleted, _ = Settlement.objects.filter(assessment=assessment, question_id=question_id).delete()
     refresh_team_answers(assessment=assessment, question_ids=[question_id])
+    if deleted:
+        record(
+            Action.REOPEN,
+            by=by,
+            project=assessment.project,
+            subject=_question_key(question_id),
+            details={"assessment": assessment.pk},
+        )
+
+
+def _question_key(question_id: int) -> str:
+    return Question.objects.filter(pk=question_id).values_list("key", flat=True).first() or ""

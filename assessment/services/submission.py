@@ -17,6 +17,7 @@ from assessment.models import (
 )
 from assessment.services import portfolio
 from assessment.services.answers import lock_open
+from audit.log import Action, record
 from banks.models import Category, Question
 from banks.queries import scale_of
 
@@ -58,6 +59,17 @@ def submit_assessment(*, assessment: Assessment, by, allow_open_items: bool = Fa
     result = _store_result(assessment, answers, teams)
     _store_snapshot(result)
     _store_integrity_hash(result)
+    record(
+        Action.SUBMIT,
+        by=by,
+        project=assessment.project,
+        subject=assessment.title,
+        details={
+            "assessment": assessment.pk,
+            "open_items_allowed": bool(unanswered or to_confirm or unsettled),
+            "sha256": result.integrity_sha256,
+        },
+    )
     return assessment
 
 

@@ -36,11 +36,12 @@
     document.querySelectorAll("form[data-autosave], details[data-load]").forEach(htmx.process);
   }
 
+  // Django's JavaScript catalog (jsi18n, loaded before this file) translates these messages.
   var MESSAGES = {
-    0: "Not saved: the server could not be reached. Your choice is still on screen.",
-    403: "Not saved: this assessment is read-only, or you may not answer it.",
-    404: "Not saved: this question is not part of this assessment.",
-    409: "Not saved: someone submitted the assessment meanwhile.",
+    0: gettext("Not saved: the server could not be reached. Your choice is still on screen."),
+    403: gettext("Not saved: this assessment is read-only, or you may not answer it."),
+    404: gettext("Not saved: this question is not part of this assessment."),
+    409: gettext("Not saved: someone submitted the assessment meanwhile."),
   };
 
   function statusFor(form) {
@@ -50,7 +51,8 @@
   function showError(form, status) {
     var box = statusFor(form);
     if (!box) return;
-    var message = MESSAGES[status] || "Not saved: the server had a problem (" + status + ").";
+    var message = MESSAGES[status] ||
+      interpolate(gettext("Not saved: the server had a problem (%s)."), [status]);
     box.classList.add("is-error");
     box.textContent = "";
     var line = document.createElement("p");
@@ -60,7 +62,7 @@
     var retry = document.createElement("button");
     retry.type = "button";
     retry.className = "link-button retry";
-    retry.textContent = "Retry";
+    retry.textContent = gettext("Retry");
     retry.addEventListener("click", function () {
       htmx.trigger(form, "change");
     });

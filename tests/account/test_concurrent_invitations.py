@@ -26,7 +26,7 @@ def accept(invitation_id: int, user) -> str:
 def step_down(membership_id: int) -> str:
     try:
         membership = Membership.objects.select_related("team").get(pk=membership_id)
-        services.change_role(membership=membership, role=Membership.Role.MEMBER)
+        services.change_role(membership=membership, role=Membership.Role.MEMBER, by=None)
         return "stepped down"
     except services.LastManager:
         return "refused"

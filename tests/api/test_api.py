@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessment import services
 from assessment.models import Answer, Assessment, TrackedAction
+from banks import services as bank_services
 from projects import services as project_services
 from projects.models import AcceptedRisk, ApiToken
 from tests import factories
@@ -84,7 +85,7 @@ def test_a_project_token_reaches_only_its_project(client, alice, team1, project1
 def test_no_live_token_is_401_with_a_problem(client, alice, project1, state):
     row, token = project_services.create_api_token(user=alice, name="t", scopes=["read"])
     if state == "revoked":
-        project_services.revoke_api_token(token=row, now=timezone.now())
+        project_services.revoke_api_token(token=row, by=None, now=timezone.now())
     elif state == "expired":
         ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     elif state == "inactive":
@@ -210,6 +211,31 @@ def test_starting_an_assessment_uses_the_bank_s_newest_version(client, alice, pr
     created = Assessment.objects.get()
     assert response.json()["id"] == created.pk and created.version == published
     assert created.started_by == alice
+
+
+def test_starting_on_a_named_published_version_and_never_on_a_draft(
+    client, alice, project1, shipped_banks
+):
+    token = token_for(alice)
+    url = f"/projects/{project1.slug}/assessments"
+
+    older = call(
+        client, "post", url, token, {"bank": "ml-technical-debt", "version": 2, "title": "v2"}
+    )
+    draft = bank_services.new_draft_from(version=shipped_banks["ml-technical-debt-v3"])
+    refused = call(
+        client,
+        "post",
+        url,
+        token,
+        {"bank": "ml-technical-debt", "version": draft.number, "title": "x"},
+    )
+
+    assert older.status_code == 201
+    assert Assessment.objects.get().version == shipped_banks["ml-technical-debt-v2"]
+    assert refused.status_code == 422
+    assert "no published bank 'ml-technical-debt version 4'" in refused.text
+    assert Assessment.objects.count() == 1
 
 
 def test_results_and_plan_are_the_documented_exports(client, alice, submitted):

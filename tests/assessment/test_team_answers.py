@@ -65,7 +65,7 @@ def apply(assessment, users, step) -> None:
             not_applicable=step[2] == "na",
         )
     elif step[0] == "reopen":
-        services.reopen_question(assessment=assessment, question_id=question.pk)
+        services.reopen_question(assessment=assessment, question_id=question.pk, by=None)
     else:
         services.confirm_carried(assessment=assessment, by=users[1], question_ids=[question.pk])
 

@@ -41,11 +41,16 @@ def test_a_file_with_an_error_changes_nothing(db):
 def test_importing_an_existing_version_number_is_refused(shipped_banks):
     with pytest.raises(files.BankFileError, match="already has a version 1"):
         files.import_file(files.SHIPPED_BANKS[0].read_bytes())
-    assert BankVersion.objects.count() == 3
+    assert BankVersion.objects.count() == 4
 
 
 def test_shipped_banks_load_once(shipped_banks):
-    assert set(shipped_banks) == {"ml-technical-debt", "ml-test-score", "ml-technical-debt-v2"}
+    assert set(shipped_banks) == {
+        "ml-technical-debt",
+        "ml-test-score",
+        "ml-technical-debt-v2",
+        "ml-technical-debt-v3",
+    }
     assert files.load_shipped_banks() == []
     assert all(v.status == BankVersion.Status.PUBLISHED for v in shipped_banks.values())
 

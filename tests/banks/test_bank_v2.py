@@ -137,7 +137,7 @@ def test_a_broken_tier_or_key_map_is_refused_with_its_path(change, expected):
 def test_publishing_refuses_a_key_map_that_forgets_a_question_of_the_previous_version(db):
     files.load_shipped_banks()
     data = broken(lambda d: d["previous_version"]["keys"].pop("ops-rollback"))
-    data["version"] = 3
+    data["version"] = 4  # after the shipped versions 1 to 3
     draft = files.import_data(data)
 
     with pytest.raises(files.BankFileError, match="'ops-rollback' of version 1 is not mapped"):
@@ -166,4 +166,5 @@ def test_version_2_round_trips_with_its_tiers_levels_and_key_map(db):
 def test_a_new_draft_from_version_2_drops_the_key_map(shipped_banks):
     draft = services.new_draft_from(version=shipped_banks["ml-technical-debt-v2"])
 
-    assert draft.number == 3 and draft.previous_version == {} and draft.tiers
+    # Numbered after the bank's latest, version 3 (version 2 in German).
+    assert draft.number == 4 and draft.previous_version == {} and draft.tiers

@@ -162,7 +162,12 @@ def test_shipped_banks_are_imported_then_published_through_the_publish_service(d
 
     versions = files.load_shipped_banks()
 
-    assert published == ["ml-technical-debt", "ml-test-score", "ml-technical-debt"]
+    assert published == [
+        "ml-technical-debt",
+        "ml-test-score",
+        "ml-technical-debt",
+        "ml-technical-debt",
+    ]
     assert all(v.status == BankVersion.Status.PUBLISHED and v.published_at for v in versions)
 
 

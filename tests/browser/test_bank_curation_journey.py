@@ -16,8 +16,8 @@ def test_staff_drafts_edits_previews_and_publishes_a_bank_version(page, admin_us
     page.goto(f"/admin/banks/bankversion/{v2.pk}/change/")
     page.get_by_role("button", name="New draft from this version").click()
     page.wait_for_url("**/change/")
-    expect(page.get_by_text("Created ML technical debt v3 (Draft)")).to_be_visible()
-    draft = BankVersion.objects.get(bank=v2.bank, number=3)
+    expect(page.get_by_text("Created ML technical debt v4 (Draft)")).to_be_visible()
+    draft = BankVersion.objects.get(bank=v2.bank, number=4)  # after the shipped 1 to 3
 
     page.get_by_role("link", name="Questions of this version").click()
     page.get_by_role("link", name="data-schema").click()
@@ -35,7 +35,7 @@ def test_staff_drafts_edits_previews_and_publishes_a_bank_version(page, admin_us
 
     page.goto(f"/admin/banks/bankversion/{draft.pk}/change/")
     page.get_by_role("button", name="Validate and publish").click()
-    expect(page.get_by_text("Published ML technical debt v3")).to_be_visible()
+    expect(page.get_by_text("Published ML technical debt v4")).to_be_visible()
     draft.refresh_from_db()
     assert draft.status == BankVersion.Status.PUBLISHED
     # Version 2 still reads as it did: past scores keep their wording.

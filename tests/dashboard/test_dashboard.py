@@ -300,7 +300,8 @@ def test_portfolio_json_carries_the_dashboard_numbers(
     # the score histograms of every visible project (percentiles)
     # the kept projects in order with their latest results' scores, fetched in chunks of 500
     # as the body streams
-    with django_assert_num_queries(8):
+    # the audit log's entry for the download
+    with django_assert_num_queries(9):
         response = client.get(
             reverse("assessment:portfolio_export", args=["json"]), {"bank": "tiny"}
         )

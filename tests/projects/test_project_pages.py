@@ -169,7 +169,7 @@ def test_manager_creates_a_project_with_a_unique_slug(client_for, bob, project1)
     assert "Project “Query ranker” created." in client.get(response["Location"]).text
 
 
-def test_creating_a_project_runs_nine_queries(client_for, bob, team1, django_assert_num_queries):
+def test_creating_a_project_runs_ten_queries(client_for, bob, team1, django_assert_num_queries):
     client = client_for(bob)
     url = create_url(team1)
 
@@ -181,8 +181,9 @@ def test_creating_a_project_runs_nine_queries(client_for, bob, team1, django_ass
     # savepoint
     # is the slug taken
     # insert the project
+    # the audit log's entry
     # release savepoint
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.post(url, {"name": "Churn"})
 
     assert response["Location"] == "/projects/churn/"
@@ -300,7 +301,7 @@ def test_the_edit_form_runs_six_queries(
     assert "Target for Data" in response.text
 
 
-def test_editing_runs_seven_queries(
+def test_editing_runs_eleven_queries(
     client_for, bob, project1, shipped_banks, django_assert_num_queries
 ):
     client = client_for(bob)
@@ -312,8 +313,12 @@ def test_editing_runs_seven_queries(
     # bob's role (managers only)
     # the default bank's latest published version (targets)
     # its categories
+    # savepoint
+    # the stored project, locked (what changed)
     # update the project
-    with django_assert_num_queries(7):
+    # the audit log's entry for the changed targets
+    # release savepoint
+    with django_assert_num_queries(11):
         client.post(url, {"name": "Renamed", "target_code": "1"})
 
     assert Project.objects.get().targets == {"code": 1.0}

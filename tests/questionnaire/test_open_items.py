@@ -202,10 +202,12 @@ def test_confirming_a_question_runs_a_fixed_number_of_queries(
     # is any of the answers' assessments submitted (the answers' guard on update)
     # the carried answers' update
     # the question's answers as counts, its settlement, its team answer (upsert)
+    # the confirmed questions' keys, for the audit log
+    # the audit log's entry
     # release savepoint
     # the question ⟕ its answers ⟕ its settlement (the status to show)
     # progress: the questions ⟕ their team answers, counted per category
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         response = client.post(
             reverse("assessment:confirm_carried", args=[carried_over.pk]),
             {"question": "data-a"},

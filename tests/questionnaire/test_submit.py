@@ -107,7 +107,7 @@ def test_the_review_page_runs_twelve_queries(
     assert "<h2>2 unanswered questions</h2>" in squeeze(response.text)
 
 
-def test_submitting_runs_twenty_eight_queries(
+def test_submitting_runs_twenty_nine_queries(
     client_for, alice, assessment, django_assert_num_queries
 ):
     answer_all(assessment, alice)
@@ -139,9 +139,10 @@ def test_submitting_runs_twenty_eight_queries(
     # the result ⋈ assessment, project, version, bank, read back as the export reads it
     # its categories, questions and answer snapshots (prefetched)
     # update the result's integrity hash
+    # the audit log's entry
     # release savepoint
     # (the audit report is queued on commit: the test's transaction never commits)
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(29):
         response = client.post(url)
 
     assert response.status_code == 302

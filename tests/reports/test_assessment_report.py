@@ -46,7 +46,8 @@ def test_the_report_is_rendered_once_then_served_from_the_storage(
     # session
     # user
     # the result ⋈ assessment, project, its report job, where the user may see the project
-    with django_assert_num_queries(3):
+    # the audit log's entry for the download
+    with django_assert_num_queries(4):
         second = client.get(url)
 
     assert len(renders) == 1

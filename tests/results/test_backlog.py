@@ -52,7 +52,7 @@ def test_backlog_lists_each_action_with_its_step_source_and_state(
     ]
     selected = [
         part.split('"')[0]
-        for part in response.text.split('<option value="')[1:]
+        for part in response.text.split("<footer")[0].split('<option value="')[1:]
         if " selected>" in part
     ]
     # Per row: status, then owner (the second row has no owner: nothing selected).

@@ -25,13 +25,15 @@ def csv_rows(response) -> list[list[str]]:
 # the result's categories
 # the result's questions
 # the result's answer snapshots
-RESULTS_QUERIES = 7
+# the audit log's entry for the download
+RESULTS_QUERIES = 8
 # the same seven but the answer snapshots (a plan does not show them), then:
 # the bank version's questions ⋈ category
 # their remediation steps
 # the project's accepted risks ⋈ who accepted them
 # the project's question results up to this assessment
-PLAN_QUERIES = 10
+# the audit log's entry for the download
+PLAN_QUERIES = 11
 
 
 def test_results_csv_has_the_overall_category_and_question_rows(

@@ -68,7 +68,8 @@ def test_results_page_shows_the_scores_and_explains_the_computation(
     # the project's previous result (none here, so no prefetch of its categories)
     # earlier tracked actions of the project ⋈ owner, source
     # the project's accepted risks ⋈ who accepted them
-    with django_assert_num_queries(10):
+    # respondents per stated role, and their mean level per category and role
+    with django_assert_num_queries(12):
         response = client.get(results_url(submitted))
 
     text = squeeze(response.text)
@@ -127,7 +128,8 @@ def test_results_page_compares_with_the_previous_assessment_and_checks_tracked_a
     # the result's answer snapshots (their evidence, judged stale or not as of now)
     # earlier tracked actions of the project ⋈ owner, source
     # the project's accepted risks ⋈ who accepted them
-    with django_assert_num_queries(11):
+    # respondents per stated role, and their mean level per category and role
+    with django_assert_num_queries(13):
         response = client.get(results_url(latest))
 
     text = squeeze(response.text)

@@ -56,7 +56,7 @@ def test_the_results_page_marks_evidence_older_than_its_limit_and_counts_it(
         client = client_for(alice)
         # The page's pinned queries (tests/results/test_results_page.py), the snapshots among
         # them: however much evidence there is, no more.
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(12):
             response = client.get(reverse("assessment:results", args=[submitted.pk]))
 
     text = squeeze(response.text)

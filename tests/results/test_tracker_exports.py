@@ -26,13 +26,15 @@ BACKLOG_HEADER = ["question", "category", "title", "advice", "from_level", "to_l
 # the same ten as the plan's CSV and JSON (tests/results/test_exports.py): session, user, the
 # assessment ⋈ project, team, version, bank, its result ⋈ version, bank, the result's categories,
 # its questions, the version's questions ⋈ category, their remediation steps, the project's
-# accepted risks ⋈ who accepted them, the project's question results up to this assessment
-PLAN_QUERIES = 10
+# accepted risks ⋈ who accepted them, the project's question results up to this assessment, and
+# the audit log's entry for the download
+PLAN_QUERIES = 11
 # session
 # user
 # the project ⋈ team, where the user is a member
 # its tracked actions ⋈ owner, source assessment
-BACKLOG_QUERIES = 4
+# the audit log's entry for the download
+BACKLOG_QUERIES = 5
 
 
 def plan_file(client, assessment, tracker_file: str):

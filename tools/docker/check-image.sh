@@ -55,6 +55,21 @@ test -f "$ROOT/app/var/staticfiles/staticfiles.json" || fail "no staticfiles.jso
 python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["paths"]), "files in the manifest")' \
   "$ROOT/app/var/staticfiles/staticfiles.json"
 
+echo "== translations (compiled at build time)"
+for language in de fr; do
+  test -f "$ROOT/app/locale/$language/LC_MESSAGES/django.mo" || fail "no compiled $language catalog"
+done
+in_image SECRET_KEY="$secret" DATABASE_URL=sqlite:////tmp/check.sqlite3 sh -c 'cd /app && python -c "
+import django
+django.setup()
+from django.utils import translation
+with translation.override(\"de\"):
+    said = translation.gettext(\"Log out\")
+assert said != \"Log out\", said
+print(\"German:\", said)
+"'
+test ! -e "$ROOT/usr/bin/msgfmt" || fail "gettext was left in the image"
+
 echo "== manage.py check --deploy"
 in_image SECRET_KEY="$secret" ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/check.sqlite3 \
   sh -c 'cd /app && python manage.py check --deploy --fail-level WARNING'

@@ -317,7 +317,7 @@ def _bank(bank_file: Path | None, slug: str, version: int | None) -> dict[str, A
 
 def run_push(args: argparse.Namespace) -> int:
     """Validate and score offline first (nothing is sent for a file with errors), then start an
-    assessment on the bank's newest version on the server, answer it as the token's user, and
+    assessment on the server on the bank version the file answers, answer it as the token's user, and
     with --submit submit it. Gates read the offline score, which is the server's (tests/cli)."""
     settings = _settings(args)
     path = args.file or Path(settings.get("file", DEFAULT_FILE))
@@ -329,10 +329,11 @@ def run_push(args: argparse.Namespace) -> int:
         previous = (
             _last_result(api, args.project, bank["slug"]) if args.fail_on_regression else None
         )
+        # The version the file answers: a newer one may have come (a translation, say).
         assessment = api.call(
             "POST",
             f"/projects/{args.project}/assessments",
-            {"bank": bank["slug"], "title": args.title},
+            {"bank": bank["slug"], "version": bank["version"], "title": args.title},
         )
         if assessment["bank_version"] != bank["version"]:
             raise UsageError(

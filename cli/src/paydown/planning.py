@@ -132,6 +132,19 @@ class Action:
             text += "; comes after " + ", ".join(self.after)
         return text
 
+    # The pieces of `why`, for a page that words it in its own language.
+    @property
+    def weeks(self) -> Decimal:
+        return self.effort_weeks if self.effort_weeks is not None else EFFORT_WEEKS[self.effort]
+
+    @property
+    def signed_gain(self) -> str:
+        return f"{self.overall_gain:+}"
+
+    @property
+    def effort_cost(self) -> Decimal:
+        return EFFORT_COST[self.effort]
+
     def _why_v1(self) -> str:
         parts = [
             f"question weight {self.question_weight:g} × category weight {self.category_weight:g}",
@@ -145,7 +158,7 @@ class Action:
 
     def _why_v2(self) -> str:
         days = "1 day" if self.age_days == 1 else f"{self.age_days} days"
-        weeks = self.effort_weeks if self.effort_weeks is not None else EFFORT_WEEKS[self.effort]
+        weeks = self.weeks
         unit = "person-week" if weeks == 1 else "person-weeks"
         return (
             f"expected gain {self.overall_gain:+} points × impact {self.impact}"

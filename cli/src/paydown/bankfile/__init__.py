@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from paydown.bankfile import validation, yaml_reader
+from paydown.bankfile import translations, validation, yaml_reader
 
 # Limits of a bank file (docs/bank-format.md, "Limits"); the YAML inside is bounded by yaml_reader.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -16,6 +16,7 @@ SHIPPED = [
     FILES / "ml-technical-debt.yaml",
     FILES / "ml-test-score.yaml",
     FILES / "ml-technical-debt-v2.yaml",  # after version 1, whose keys it maps
+    FILES / "ml-technical-debt-v3.yaml",  # version 2 with its German texts (issue #17)
 ]
 
 
@@ -63,11 +64,15 @@ def parse(raw: bytes | str) -> dict[str, Any]:
 
 
 def load(raw: bytes | str) -> dict[str, Any]:
-    """Parse and validate; raises BankFileError listing every problem."""
+    """Parse and validate; raises BankFileError listing every problem. Translated texts come
+    back as their English, the other languages under `translations` (bankfile.translations)."""
     data = parse(raw)
     errors = validation.validate(data)
     if errors:
         raise BankFileError(errors)
+    data, table, _problems = translations.split(data)
+    if table:
+        data["translations"] = table
     return data
 
 

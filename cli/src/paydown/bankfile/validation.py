@@ -2,6 +2,7 @@
 then the rules a schema cannot say (scale, levels, steps, duplicate keys, prerequisites and their
 cycles). No database."""
 
+import copy
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from typing import Any
 
 import jsonschema
 
+from paydown.bankfile import translations
 from paydown.scan.rules import signal_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "files" / "bank.schema.json"
@@ -42,7 +44,10 @@ def validate(data: dict[str, Any]) -> list[str]:
     Each stage runs only on data the one before accepted: the rules assume a valid shape, and
     sorting the scale assumes finite numbers.
     """
-    errors = []
+    # Texts written as {en: …, de: …} are checked here and read as their English below.
+    data, _table, errors = translations.split(copy.deepcopy(data))
+    if errors:
+        return errors
     if "status" in data:  # files made before drafts were the only way in have one
         errors.append(STATUS_IN_FILE)
         data = {key: value for key, value in data.items() if key != "status"}
