@@ -1,41 +1,124 @@
 """Reads for the home page, the project page and the project's public badge."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
 from paydown import consensus
 
+from assessment import sparkline
 from assessment.access import User, roles_by_team, visible_teams
-from assessment.models import Answer, Assessment, LatestResult, Settlement
+from assessment.models import Answer, Assessment, AssessmentResult, LatestResult, Settlement
 from assessment.queries import counted_responses
+from banks.localize import Texts
 from banks.models import Question
 from banks.queries import DEFAULT_BANK, scale_of
 from projects.models import Membership, Project, Team
 
 
 @dataclass(frozen=True)
+class Standing:
+    """Where a project stands on the default bank, for the lists people look at first: its latest
+    level and score, the trend of its last scores, when it was assessed and when it is due."""
+
+    level: int | None
+    level_name: str
+    overall: Decimal | None
+    assessed_at: datetime | None
+    due: date
+    trend: str  # sparkline points, oldest first; "" with fewer than two results
+    scores: tuple[Decimal, ...] = ()  # the trend's scores, oldest first (its text alternative)
+
+    @property
+    def overdue(self) -> bool:
+        return self.due <= timezone.localdate()
+
+
+TREND_LENGTH = 8  # results in a project's small trend line
+
+
+def standings(projects: list[Project]) -> dict[int, Standing]:
+    """Each project's standing, in two queries however many projects and however long their
+    histories: the latest results' rows, and the last few scores of each by a window."""
+    ids = [p.pk for p in projects]
+    latest = {
+        row[0]: row[1:]
+        for row in LatestResult.objects.filter(
+            project_id__in=ids, bank__slug=DEFAULT_BANK
+        ).values_list(
+            "project_id", "result__level", "result__level_name", "overall", "submitted_at"
+        )
+    }
+    recent = (
+        AssessmentResult.objects.filter(
+            assessment__project_id__in=ids, version__bank__slug=DEFAULT_BANK
+        )
+        .annotate(
+            recency=Window(
+                RowNumber(),
+                partition_by=F("assessment__project_id"),
+                order_by=F("assessment__submitted_at").desc(),
+            )
+        )
+        .filter(recency__lte=TREND_LENGTH)
+        .order_by("assessment__submitted_at")
+        .values_list("assessment__project_id", "overall")
+    )
+    trends: dict[int, list] = defaultdict(list)
+    for project_id, overall in recent:
+        trends[project_id].append(overall)
+    found = {}
+    for project in projects:
+        level, name, overall, assessed_at = latest.get(project.pk, (None, "", None, None))
+        since = (assessed_at or project.created).date()
+        found[project.pk] = Standing(
+            level=level,
+            level_name=name,
+            overall=overall,
+            assessed_at=assessed_at,
+            due=since + timedelta(days=project.cadence_days),
+            trend=sparkline.points(trends[project.pk]),
+            scores=tuple(s for s in trends[project.pk] if s is not None),
+        )
+    return found
+
+
+@dataclass(frozen=True)
 class TeamWithProjects:
     team: Team
     role: str
-    projects: list[Project]
+    projects: list[tuple[Project, Standing]] = field(default_factory=list)
 
     @property
     def can_manage(self) -> bool:
         return self.role == Membership.Role.MANAGER
 
+    @property
+    def role_label(self) -> str:
+        return Membership.Role(self.role).label if self.role else ""
+
 
 def home_teams(user: User) -> list[TeamWithProjects]:
-    """The home page: the user's teams with their projects and the user's role, in three queries
-    whatever their number."""
-    teams = visible_teams(user).prefetch_related(
-        Prefetch("projects", queryset=Project.objects.order_by("name"))
+    """The home page: the user's teams with their projects, each with where it stands, and the
+    user's role: five queries whatever their number and history."""
+    teams = list(
+        visible_teams(user)
+        .prefetch_related(Prefetch("projects", queryset=Project.objects.order_by("name")))
+        .order_by("name")
     )
     roles = roles_by_team(user)
+    found = standings([project for team in teams for project in team.projects.all()])
     return [
-        TeamWithProjects(team=team, role=roles[team.pk], projects=list(team.projects.all()))
-        for team in teams.order_by("name")
+        TeamWithProjects(
+            team=team,
+            role=roles[team.pk],
+            projects=[(project, found[project.pk]) for project in team.projects.all()],
+        )
+        for team in teams
     ]
 
 
@@ -43,10 +126,15 @@ def project_assessments(project: Project) -> dict:
     """The project page's lists: assessments in progress with their team progress, then the
     submitted ones, newest first, each with its bank."""
     assessments = list(
-        project.assessments.select_related("version__bank", "started_by").order_by("-created")
+        project.assessments.select_related("version__bank", "started_by", "result").order_by(
+            "-created"
+        )
     )
+    for assessment in assessments:  # the bank's name in the page's language
+        Texts(assessment.version).version(assessment.version)
     progress = progress_by_assessment(assessments)
     return {
+        "standing": standings([project])[project.pk],
         "in_progress": [(a, progress[a.pk]) for a in assessments if a.is_open],
         "submitted": [a for a in assessments if not a.is_open],
     }

@@ -73,7 +73,7 @@ def test_project_page_lists_assessments_in_progress_with_team_progress_and_submi
     assert "Tiny bank v1 · submitted" in done
 
 
-def test_project_page_runs_eight_queries(
+def test_project_page_runs_ten_queries(
     client_for, alice, bob, project1, submitted, published, django_assert_num_queries
 ):
     open_one = services.start_assessment(
@@ -87,17 +87,18 @@ def test_project_page_runs_eight_queries(
     # user
     # project with team (access)
     # alice's role (the edit button)
-    # assessments with version, bank and who started them
+    # assessments with version, bank, who started them and their results
+    # the project's latest result on the default bank, and its last scores (its standing)
     # questions of the open assessments' versions (progress)
     # answers of the open assessments
     # settlements of the open assessments
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert "1 of 3 answered" in response.text
 
 
-def test_project_page_without_open_assessments_runs_five_queries(
+def test_project_page_without_open_assessments_runs_seven_queries(
     client_for, alice, project1, submitted, django_assert_num_queries
 ):
     client = client_for(alice)
@@ -107,8 +108,10 @@ def test_project_page_without_open_assessments_runs_five_queries(
     # user
     # project with team (access)
     # alice's role
-    # assessments with version, bank and who started them (nothing open: no progress to read)
-    with django_assert_num_queries(5):
+    # assessments with version, bank, who started them and their results (nothing open: no
+    # progress to read)
+    # the project's latest result on the default bank, and its last scores (its standing)
+    with django_assert_num_queries(7):
         response = client.get(url)
 
     assert "<h3>In progress</h3>" not in response.text

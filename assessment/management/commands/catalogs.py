@@ -2,6 +2,7 @@
 with the same options, so that `--check` (run by the tests) can tell a stale catalog from a
 current one; `--check` also refuses untranslated and fuzzy entries."""
 
+import fcntl
 import re
 import shutil
 import subprocess
@@ -11,7 +12,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.test.utils import override_settings
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 IGNORED = [".venv/*", "var/*", "tests/*", "cli/*", "bench/*", "tools/*", "static/vendor/*"]
@@ -20,32 +20,37 @@ DOMAINS = ["django", "djangojs"]
 STAMP = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
 
 
-def update(locale_dir: Path) -> None:
-    with override_settings(LOCALE_PATHS=[locale_dir]):
-        for domain in DOMAINS:
-            call_command(
-                "makemessages",
-                locale=LANGUAGES,
-                domain=domain,
-                ignore_patterns=IGNORED,
-                no_location=True,
-                verbosity=0,
-            )
+def update() -> None:
+    """Regenerate locale/ in place: makemessages writes to the locale folder beside the code
+    whatever LOCALE_PATHS says, so a check runs it there and puts the files back after."""
+    for domain in DOMAINS:
+        call_command(
+            "makemessages",
+            locale=LANGUAGES,
+            domain=domain,
+            ignore_patterns=IGNORED,
+            no_location=True,
+            verbosity=0,
+        )
 
 
-def problems(locale_dir: Path, current: Path) -> list[str]:
+def problems(fresh: Path, committed: Path) -> list[str]:
+    """What is wrong with the committed catalogs, given the ones just regenerated from the code."""
     found = []
-    for po in sorted(current.glob("*/LC_MESSAGES/*.po")):
-        fresh = locale_dir / po.relative_to(current)
-        if STAMP.sub(b"", fresh.read_bytes()) != STAMP.sub(b"", po.read_bytes()):
-            found.append(f"{po}: stale; run `python manage.py catalogs` and translate what it adds")
+    for po in sorted(committed.glob("*/LC_MESSAGES/*.po")):
+        name = f"locale/{po.relative_to(committed)}"
+        regenerated = fresh / po.relative_to(committed)
+        if STAMP.sub(b"", regenerated.read_bytes()) != STAMP.sub(b"", po.read_bytes()):
+            found.append(
+                f"{name}: stale; run `python manage.py catalogs` and translate what it adds"
+            )
         stats = subprocess.run(
             ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],
             capture_output=True,
             text=True,
         )
         if stats.returncode or re.search(r"fuzzy|untranslated", stats.stderr):
-            found.append(f"{po}: {stats.stderr.strip()}")
+            found.append(f"{name}: {stats.stderr.strip()}")
     return found
 
 
@@ -58,12 +63,21 @@ class Command(BaseCommand):
     def handle(self, *args, check: bool = False, **options):
         current = Path(settings.BASE_DIR) / "locale"
         if not check:
-            update(current)
+            update()
             return
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "locale"
-            shutil.copytree(current, copy, ignore=shutil.ignore_patterns("*.mo"))
-            update(copy)
-            found = problems(copy, current)
+        lock_path = Path(settings.BASE_DIR) / "var" / "catalogs.lock"
+        lock_path.parent.mkdir(exist_ok=True)
+        # One check at a time in a tree (two test runs in one checkout would overwrite each
+        # other's regenerated files); the catalogs as they were are always put back.
+        with open(lock_path, "w") as lock, tempfile.TemporaryDirectory() as tmp:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            saved = Path(tmp) / "locale"
+            shutil.copytree(current, saved, ignore=shutil.ignore_patterns("*.mo"))
+            try:
+                update()
+                found = problems(current, saved)
+            finally:
+                for po in saved.glob("*/LC_MESSAGES/*.po"):
+                    shutil.copyfile(po, current / po.relative_to(saved))
         if found:
             raise CommandError("\n".join(found))
