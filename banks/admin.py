@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from banks import files, services
@@ -162,14 +162,18 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
         except files.BankFileError as error:
             messages.error(
                 request,
-                _("Nothing changed: %(count)d problem(s) to fix first.")
+                ngettext(
+                    "Nothing changed: %(count)d problem to fix first.",
+                    "Nothing changed: %(count)d problems to fix first.",
+                    len(error.errors),
+                )
                 % {"count": len(error.errors)},
             )
             for problem in error.errors:
                 messages.warning(request, problem)
             result = version
         else:
-            messages.success(request, done % {"version": result})
+            messages.success(request, done % {"version": result.label})
         return HttpResponseRedirect(reverse("admin:banks_bankversion_change", args=[result.pk]))
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -198,13 +202,13 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
             except files.BankFileError as error:
                 messages.error(request, f"{version}: " + "; ".join(error.errors))
             else:
-                messages.success(request, _("Published %(version)s.") % {"version": version})
+                messages.success(request, _("Published %(version)s.") % {"version": version.label})
 
     @admin.action(description=gettext_lazy("New draft from the selected versions"))
     def new_draft_from_selected(self, request, queryset):
         for version in queryset.select_related("bank"):
             draft = services.new_draft_from(version=version, by=request.user)
-            messages.success(request, _("Created %(version)s.") % {"version": draft})
+            messages.success(request, _("Created %(version)s.") % {"version": draft.label})
 
     def get_actions(self, request):
         actions = super().get_actions(request)

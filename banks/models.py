@@ -138,7 +138,7 @@ class BankVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.bank.name} v{self.number} ({self.get_status_display()})"
+        return f"{self.label} ({self.get_status_display()})"
 
     # The one rule kept in save(): a published version is frozen even when the admin is bypassed.
     def save(self, *args, **kwargs):
@@ -154,6 +154,11 @@ class BankVersion(models.Model):
         if not BankVersion.objects.filter(pk=self.pk, status=self.Status.DRAFT).exists():
             raise PublishedVersionError(self.pk)
         return super().delete(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """The bank and version, for a sentence that says the status itself."""
+        return f"{self.bank.name} v{self.number}"
 
     @property
     def is_draft(self) -> bool:

@@ -251,6 +251,8 @@ class TrackedAction(models.Model):
         # until when), which takes the gap out of later plans until then.
         ACCEPTED_RISK = "accepted_risk", _("Accepted risk")
 
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)  # work still to do
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actions")
     source = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="tracked_actions",

@@ -167,27 +167,73 @@ class Questionnaire:
         ]
 
 
-def questionnaire(assessment: Assessment, user) -> Questionnaire:
+def questionnaire(assessment: Assessment, user, *, with_evidence: bool = False) -> Questionnaire:
     """Every category's cards, for the submit page's lists: a fixed number of queries whatever
     the number of questions, and rows of a fixed size whatever the number of respondents."""
     categories = _categories(assessment, levels=True)
     mine = {a.question_id: a for a in assessment.answers.filter(respondent=user)}
     respondents = assessment.answers.values("respondent_id").distinct().count()
-    rows_by_category = _category_rows(assessment, categories, mine, assessment.answers.all())
+    rows_by_category = _category_rows(
+        assessment, categories, mine, assessment.answers.all(), with_evidence=with_evidence
+    )
     overall = consensus.progress_of(
         row.consensus for category in rows_by_category for row in category.questions
     )
     return Questionnaire(assessment, rows_by_category, overall, respondents)
 
 
+# The questionnaire's filters (issue #18): which cards a view across every category keeps.
+FILTERS = {
+    "mine": lambda row: row.mine is None,  # waiting for the user's own answer
+    "unanswered": lambda row: not row.consensus.is_answered and not row.consensus.to_confirm,
+    "to_confirm": lambda row: row.consensus.to_confirm,
+    "flagged": lambda row: row.consensus.discuss,
+}
+
+
 @dataclass
 class QuestionnairePage:
-    """One category's cards (a page per category), with the navigation over all of them."""
+    """One category's cards (a page per category), or with a filter the matching cards of every
+    category, with the navigation over all of them and how many cards each filter keeps."""
 
     shown: ShownCategory | None
     progress: consensus.Progress
     nav_items: list[tuple[str, str, consensus.Progress]]
     respondents: int
+    filter_counts: dict[str, int] = field(default_factory=dict)
+    filtered: list[CategoryRow] | None = None  # with a filter: the categories that kept cards
+
+
+def filter_counts(progress: consensus.Progress, mine: int) -> dict[str, int]:
+    """The filters' counts from the team's progress and the user's own answers: no query."""
+    return {
+        "mine": progress.total - mine,
+        "unanswered": progress.unanswered,
+        "to_confirm": progress.to_confirm,
+        "flagged": progress.discuss,
+    }
+
+
+def filtered_page(assessment: Assessment, user, show: str) -> QuestionnairePage:
+    """Every category's cards that the filter keeps: the whole questionnaire's fixed number of
+    queries, for a reassessment worked through by what is left rather than page by page."""
+    whole = questionnaire(assessment, user, with_evidence=True)
+    Texts(assessment.version).version(assessment.version)
+    keep = FILTERS[show]
+    kept = [
+        CategoryRow(row.category, [q for q in row.questions if keep(q)], row.progress)
+        for row in whole.categories
+    ]
+    team = team_progress(assessment)
+    mine = sum(1 for c in whole.categories for q in c.questions if q.mine is not None)
+    return QuestionnairePage(
+        None,
+        team.overall,
+        team.nav_items,
+        whole.respondents,
+        filter_counts=filter_counts(team.overall, mine),
+        filtered=[row for row in kept if row.questions],
+    )
 
 
 def questionnaire_page(
@@ -215,8 +261,9 @@ def questionnaire_page(
         index = next(left, 0)
     team = team_progress(assessment)
     respondents = assessment.answers.values("respondent_id").distinct().count()
+    counts = filter_counts(team.overall, len(mine))
     if not categories:
-        return QuestionnairePage(None, team.overall, team.nav_items, respondents)
+        return QuestionnairePage(None, team.overall, team.nav_items, respondents, counts)
     category = categories[index]
     questions = list(category.questions.all())
     prefetch_related_objects(questions, "levels")
@@ -228,7 +275,7 @@ def questionnaire_page(
         previous=categories[index - 1] if index > 0 else None,
         next=categories[index + 1] if index + 1 < len(categories) else None,
     )
-    return QuestionnairePage(shown, team.overall, team.nav_items, respondents)
+    return QuestionnairePage(shown, team.overall, team.nav_items, respondents, counts)
 
 
 def _categories(assessment: Assessment, *, levels: bool) -> list[Category]:

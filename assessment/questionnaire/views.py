@@ -104,15 +104,21 @@ def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.get_assessment_for_user(request.user, pk)
-    page = queries.questionnaire_page(
-        assessment,
-        request.user,
-        category_key=request.GET.get("category", ""),
-        question_key=request.GET.get("question", ""),
-    )
+    show = request.GET.get("show", "")
+    if show in queries.FILTERS:
+        page = queries.filtered_page(assessment, request.user, show)
+    else:
+        show = ""
+        page = queries.questionnaire_page(
+            assessment,
+            request.user,
+            category_key=request.GET.get("category", ""),
+            question_key=request.GET.get("question", ""),
+        )
     shown = page.shown
     context = {
         "page": page,
+        "show": show,
         "shown": shown,
         "current_category": shown.current.category.key if shown else "",
         "assessment": assessment,
@@ -214,6 +220,8 @@ def add_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "question": question,
             "comments": queries.comments_on(assessment, question),
             "form": form,
+            # The card's comment count, beside the panel, changes with the list: same response.
+            "comment_count_oob": True,
         }
         status = 200 if form.is_valid() else 422
         return render(request, "questionnaire/_comments.html", context, status=status)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Case, F, Prefetch, Value, When
+from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.utils import timezone
 from paydown import mlops_levels, planning, scoring
 
@@ -536,8 +536,14 @@ def plan_action(assessment: Assessment, question_key: str) -> planning.Action | 
 
 
 def tracked_keys(assessment: Assessment) -> set[str]:
-    """The plan's actions already in the project's backlog."""
-    return set(assessment.tracked_actions.values_list("question_key", flat=True))
+    """The plan's questions already in the project's backlog: taken from this plan, or still
+    open there from an earlier one (a second item for the same gap would be a duplicate)."""
+    return set(
+        TrackedAction.objects.filter(
+            Q(source=assessment) | Q(status__in=TrackedAction.OPEN_STATUSES),
+            project_id=assessment.project_id,
+        ).values_list("question_key", flat=True)
+    )
 
 
 # The backlog reads as work to do: open first, then in progress, done, won't do.

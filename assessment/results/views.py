@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -77,6 +78,7 @@ def track_action(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("That action is not part of this plan, or the form was incomplete.")
         )
         return redirect("assessment:plan", pk=pk)
+    key = action.question_key
     _tracked, created = services.track_action(
         assessment=assessment,
         action=action,
@@ -87,7 +89,16 @@ def track_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Added to the project's backlog."))
     else:
         messages.info(request, _("This action was already in the backlog."))
-    return redirect("assessment:plan", pk=pk)
+    return redirect(_back_to_plan(request, pk, key))
+
+
+def _back_to_plan(request: HttpRequest, pk: int, key: str) -> str:
+    """The plan as the person left it: the what-if's ticks (kept in the page's URL, which htmx
+    updates) and the action they acted on in view."""
+    plan = reverse("assessment:plan", args=[pk])
+    came_from = urlsplit(request.headers.get("Referer", ""))
+    query = came_from.query if came_from.path == plan else ""
+    return f"{plan}{'?' + query if query else ''}#action-{key}"
 
 
 @require_POST

@@ -12,7 +12,15 @@ from projects import services as project_services
 def track_action(
     *, assessment: Assessment, action: planning.Action, owner=None, due=None
 ) -> tuple[TrackedAction, bool]:
-    """Accept a plan's action into the project's backlog (once per plan and question)."""
+    """Accept a plan's action into the project's backlog (once per plan and question); an item
+    still open for the same question, from an earlier plan, is that action already."""
+    still_open = TrackedAction.objects.filter(
+        project_id=assessment.project_id,
+        question_key=action.question_key,
+        status__in=TrackedAction.OPEN_STATUSES,
+    ).first()
+    if still_open is not None:
+        return still_open, False
     return TrackedAction.objects.get_or_create(
         source=assessment,
         question_key=action.question_key,

@@ -51,10 +51,19 @@ def test_publish_button_reports_every_problem(client, draft):
 
     response = client.post(reverse("admin:banks_bankversion_publish", args=[draft.pk]), follow=True)
 
-    assert "2 problem(s) to fix first" in response.text
+    assert "2 problems to fix first" in response.text
     assert "unknown question key &#x27;x&#x27;" in response.text
     assert "unknown question key &#x27;y&#x27;" in response.text
     assert BankVersion.objects.get(pk=draft.pk).is_draft
+
+
+def test_lifecycle_messages_name_the_version_without_repeating_its_status(client, draft):
+    client = factories.login_curator(client)
+
+    response = client.post(reverse("admin:banks_bankversion_publish", args=[draft.pk]), follow=True)
+
+    text = response.text
+    assert "Published Tiny bank v1." in text and "v1 (Published)." not in text
 
 
 def test_publish_and_new_draft_buttons(client, draft):

@@ -16,7 +16,7 @@ def test_staff_drafts_edits_previews_and_publishes_a_bank_version(page, admin_us
     page.goto(f"/admin/banks/bankversion/{v2.pk}/change/")
     page.get_by_role("button", name="New draft from this version").click()
     page.wait_for_url("**/change/")
-    expect(page.get_by_text("Created ML technical debt v4 (Draft)")).to_be_visible()
+    expect(page.get_by_text("Created ML technical debt v4; edit it")).to_be_visible()
     draft = BankVersion.objects.get(bank=v2.bank, number=4)  # after the shipped 1 to 3
 
     page.get_by_role("link", name="Questions of this version").click()

@@ -108,6 +108,9 @@ def test_a_german_team_assesses_in_german(
     for category in version.categories.values_list("key", flat=True):
         page.goto(f"/assessments/{assessment.pk}/?category={category}")
         assert english_left(page, fragments, bank) == [], category
+    for show in ("mine", "flagged"):
+        page.goto(f"/assessments/{assessment.pk}/?show={show}")
+        assert english_left(page, fragments, bank) == [], show
 
     # The discussion, in German, with the roles' comparison under it.
     page.goto(f"/assessments/{assessment.pk}/discuss/")

@@ -209,7 +209,9 @@ def test_htmx_comment_returns_the_thread(client_for, alice, bob, assessment):
 
     assert response.status_code == 200
     html = response.text
-    assert html.startswith('<div class="comments" id="comments-data-a">')
+    # The card's comment count comes along, out of band, so it no longer reads 1 (issue #18).
+    assert html.startswith('<span id="comment-count-data-a" hx-swap-oob="true">2</span>')
+    assert '<div class="comments" id="comments-data-a">' in html
     assert html.count("<li>") == 2
     assert html.index("Who owns the schema?") < html.index("Let&#x27;s check the CI config.")
     assert list(Comment.objects.values_list("author__username", "text").order_by("pk")) == [
@@ -242,7 +244,8 @@ def test_an_empty_htmx_comment_is_refused_with_the_form(client_for, alice, asses
     response = client_for(alice).post(comment_url(assessment), {"text": ""}, headers=HTMX)
 
     assert response.status_code == 422
-    assert response.text.startswith('<div class="comments" id="comments-data-a">')
+    assert '<div class="comments" id="comments-data-a">' in response.text
+    assert 'id="comment-count-data-a" hx-swap-oob="true">0<' in response.text
     assert 'name="text"' in response.text
     assert not Comment.objects.exists()
 

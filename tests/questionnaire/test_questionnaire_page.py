@@ -68,7 +68,8 @@ def test_questionnaire_page_runs_fourteen_queries_for_54_questions(
     assert "3 of 54 questions answered" in html
     assert "2 respondents" in html
     assert "Where is the schema?" not in html  # comments load with the team panel
-    assert '<span class="count">2 · 1</span>' in html  # answered by two, one comment
+    # answered by two, one comment (the count has its own id: a new comment updates it)
+    assert '<span class="count">2 · <span id="comment-count-data-schema">1</span></span>' in html
 
 
 def test_questionnaire_page_runs_fourteen_queries_for_3_questions(
@@ -150,7 +151,7 @@ def test_the_team_panel_shows_everyones_answers_and_the_comments(client, alice, 
 
     # questionnaire.js makes the panel load the link in place when opened.
     assert (
-        f'<details class="team-panel" data-load><summary>Why it matters, team answers and comments <span class="count">2 · 0</span></summary><div><a href="{url}">'
+        f'<details class="team-panel" data-load><summary>Why it matters, team answers and comments <span class="count">2 · <span id="comment-count-data-a">0</span></span></summary><div><a href="{url}">'
         in page
     )
     assert table_headed(panel, "Respondent", "Answer") == [

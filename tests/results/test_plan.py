@@ -126,15 +126,16 @@ def test_tracking_an_action_adds_it_to_the_backlog_once(
     # their remediation steps
     # the project's accepted risks ⋈ who accepted them
     # the project's question results up to this assessment
+    # an item of this question still open in the project's backlog, if any
     # the tracked action of this question, if any (get_or_create)
     # savepoint, insert, release (get_or_create's atomic block inside the test's transaction)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.post(track_url(submitted), data)
     again = client.post(track_url(submitted), {"question": "code-a"}, follow=True)
     plan = squeeze(client.get(plan_url(submitted)).text)
 
     assert response.status_code == 302
-    assert response["Location"] == plan_url(submitted)
+    assert response["Location"] == plan_url(submitted) + "#action-code-a"
     tracked = TrackedAction.objects.get()
     assert (tracked.project, tracked.source, tracked.question_key) == (
         submitted.project,
@@ -221,3 +222,38 @@ def test_a_ticked_later_step_keeps_the_later_bucket_open(client_for, alice, long
 
     assert page.count('<article class="action"') == 54
     assert f'value="{key}" id="take-{key}" checked' in page
+
+
+def test_adding_to_the_backlog_keeps_the_what_if_ticks_and_the_action_in_view(
+    client_for, bob, submitted
+):
+    plan = plan_url(submitted)
+
+    response = client_for(bob).post(
+        track_url(submitted),
+        {"question": "code-a"},
+        headers={"Referer": f"http://testserver{plan}?take=code-a&take=data-b"},
+    )
+    elsewhere = client_for(bob).post(
+        track_url(submitted),
+        {"question": "data-b"},
+        headers={"Referer": "https://evil.example/x?a=1"},
+    )
+
+    assert response["Location"] == f"{plan}?take=code-a&take=data-b#action-code-a"
+    assert elsewhere["Location"] == f"{plan}#action-data-b"
+
+
+def test_a_step_still_open_in_the_backlog_from_an_earlier_plan_is_not_offered_again(
+    client_for, bob, submitted, published, project1
+):
+    later = factories.make_result(project1, published, bob, {"data-a": 0}, title="Q4").assessment
+    factories.make_tracked_action(project1, submitted, "code-a")  # open, from the Q3 plan
+    client = client_for(bob)
+
+    page = squeeze(client.get(plan_url(later)).text)
+    client.post(track_url(later), {"question": "code-a"})
+
+    card = page.split('id="action-code-a"')[1].split("</article>")[0]
+    assert "In the backlog" in card and "Add to backlog" not in card
+    assert TrackedAction.objects.filter(question_key="code-a").count() == 1

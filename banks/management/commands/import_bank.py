@@ -24,7 +24,8 @@ class Command(BaseCommand):
             version = files.import_file(raw)
         except files.BankFileError as error:
             raise CommandError(
-                f"{file}: nothing imported, {len(error.errors)} problem(s):\n  "
+                f"{file}: nothing imported, {len(error.errors)} "
+                f"{'problem' if len(error.errors) == 1 else 'problems'}:\n  "
                 + "\n  ".join(error.errors)
             ) from None
         self.stdout.write(self.style.SUCCESS(f"Imported {version}."))
