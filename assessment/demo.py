@@ -143,6 +143,9 @@ def seed_history(
     truth: dict[str, int] = {}
     now = timezone.now()
     first_day = now - timedelta(days=330 + ends_days_ago)
+    # The project existed before its history began (issue #18: "created 1 Dec 2026", assessed
+    # since 2025, contradicted itself), a month before the first assessment started.
+    Project.objects.filter(pk=project.pk).update(created=first_day - timedelta(days=37))
     step = timedelta(days=330 // max(assessments - 1, 1))
     for index in range(assessments):
         last = index == assessments - 1

@@ -190,3 +190,10 @@ def test_every_version_1_result_in_the_demo_scores_the_same_again(demo):
         assert {c.key: c.score for c in card.categories} == {
             c.key: c.score for c in stored.categories.all()
         }
+
+
+def test_every_project_was_created_before_its_first_assessment(demo):
+    for project in Project.objects.all():
+        first = project.assessments.order_by("created").first()
+        if first is not None:
+            assert project.created < first.created, project.slug
