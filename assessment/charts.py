@@ -5,6 +5,16 @@ from decimal import Decimal
 
 ACCENT = "#1f5f8b"
 TARGET = "#b3261e"
+# Scores, low to high: cividis, a sequential scale that readers with any colour-vision deficiency
+# see alike (Nuñez et al. 2018), its lightness rising with the score; the red-to-green scale it
+# replaces read the same to red-green colour-blind readers at both ends (issue #18).
+SEQUENTIAL = [
+    [0, "#00224e"],
+    [0.25, "#35456c"],
+    [0.5, "#666970"],
+    [0.75, "#a59c74"],
+    [1, "#fee838"],
+]
 PALETTE = ["#1f5f8b", "#e08a00", "#2e8540", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#d35400"]
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 
@@ -89,7 +99,8 @@ def trend(dates: Sequence[str], series: dict[str, Sequence[Decimal | None]]) -> 
 def heatmap(
     projects: Sequence[str], categories: Sequence[str], scores: Sequence[Sequence[Decimal | None]]
 ) -> dict:
-    """Projects × categories coloured by score, red (debt) to green; N/A cells stay empty."""
+    """Projects × categories coloured by score, dark (debt) to light, with each score printed in
+    its cell; N/A cells stay empty."""
     z = [[_number(v) for v in row] for row in scores]
     text = [["N/A" if v is None else f"{v:.0f}" for v in row] for row in scores]
     return {
@@ -104,7 +115,7 @@ def heatmap(
                 "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
                 "zmin": 0,
                 "zmax": 100,
-                "colorscale": [[0, "#b3261e"], [0.4, "#f0b429"], [0.6, "#f7e08a"], [1, "#2e8540"]],
+                "colorscale": SEQUENTIAL,
                 "colorbar": {"title": {"text": "Score"}, "thickness": 12},
                 "xgap": 2,
                 "ygap": 2,
