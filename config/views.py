@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -83,14 +83,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 @login_not_required
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """The language switcher: the cookie for everyone, and for a signed-in person their profile
-    and session too (config.middleware), so the choice follows them to other browsers."""
+    """The language switcher: Django's view sets the cookie (LANGUAGE_COOKIE_* settings) and
+    follows `next` on this site only; a signed-in person's profile and session take the choice
+    too (config.middleware), so it follows them to other browsers. An unknown language is a 400
+    rather than Django's silent redirect."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
     if language not in dict(settings.LANGUAGES):
         return HttpResponse(
             _("“%(language)s” is not a language of this site.") % {"language": language},
@@ -100,13 +97,4 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         services.set_language(user=request.user, language=language)
         request.session[Profile.LANGUAGE_SESSION_KEY] = language
-    response = HttpResponseRedirect(next_url)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-    )
-    return response
+    return i18n.set_language(request)

@@ -3,13 +3,14 @@ transaction: a second worker's insert of the same notice waits for the first and
 (the unique constraint), and a failed send leaves no row, so the next run tries again."""
 
 import logging
+from collections import defaultdict
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -21,9 +22,10 @@ logger = logging.getLogger(__name__)
 
 
 def send_once(*, user, kind: str, key: str, template: str, context: dict) -> bool:
-    """Email the user the notice `template` in their language, unless it went already; True
-    when this call sent it. A mail server that fails is logged, and the next run tries again."""
-    language = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+    """Email the user (one of `_wanting`, which reads their language with them) the notice
+    `template` in their language, unless it went already; True when this call sent it. A mail
+    server that fails is logged, and the next run tries again."""
+    language = user.profile_language
     try:
         with transaction.atomic():
             SentNotice.objects.create(user=user, kind=kind, key=key)
@@ -44,9 +46,20 @@ def send_once(*, user, kind: str, key: str, template: str, context: dict) -> boo
 
 
 def _wanting(flag: str):
-    """People with an address who have not switched this kind of email off (no profile: on)."""
+    """People with an address who have not switched this kind of email off (no profile: on),
+    each with their profile's language (None without a profile)."""
     off = Profile.objects.filter(**{flag: False}).values("user_id")
-    return get_user_model().objects.filter(is_active=True).exclude(email="").exclude(pk__in=off)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .exclude(pk__in=off)
+        .annotate(
+            profile_language=Subquery(
+                Profile.objects.filter(user=OuterRef("pk")).values("language")[:1]
+            )
+        )
+    )
 
 
 def send_weekly_digests(now: datetime) -> int:
@@ -76,7 +89,7 @@ def stale_projects(now: datetime) -> list[Project]:
             "assessments__submitted_at",
             filter=Q(assessments__status=Assessment.Status.SUBMITTED),
         )
-    ).select_related("team")
+    )
     return [
         project
         for project in projects
@@ -87,14 +100,21 @@ def stale_projects(now: datetime) -> list[Project]:
 def send_stale_reminders(now: datetime) -> int:
     """Remind a stale project's managers once per staleness: the key names the project and its
     last submit, so the next reminder waits for the next submit to go stale."""
+    projects = stale_projects(now)
+    managers_of: dict[int, list] = defaultdict(list)  # team id → its managers, one query for all
+    for manager in (
+        _wanting("stale_reminders")
+        .filter(
+            memberships__team_id__in={project.team_id for project in projects},
+            memberships__role=Membership.Role.MANAGER,
+        )
+        .annotate(managed_team_id=F("memberships__team_id"))
+    ):
+        managers_of[manager.managed_team_id].append(manager)
     sent = 0
-    wanting = _wanting("stale_reminders")
-    for project in stale_projects(now):
+    for project in projects:
         since = (
             project.last_submitted_at.date().isoformat() if project.last_submitted_at else "never"
-        )
-        managers = wanting.filter(
-            memberships__team_id=project.team_id, memberships__role=Membership.Role.MANAGER
         )
         sent += sum(
             send_once(
@@ -104,6 +124,6 @@ def send_stale_reminders(now: datetime) -> int:
                 template="notifications/stale",
                 context={"project": project, "now": now},
             )
-            for user in managers
+            for user in managers_of[project.team_id]
         )
     return sent

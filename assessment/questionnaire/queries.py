@@ -279,7 +279,9 @@ def questionnaire_page(
 
 
 def _categories(assessment: Assessment, *, levels: bool) -> list[Category]:
-    """The version's categories with their questions (and levels), in the page's language."""
+    """The version's categories with their questions (and levels), in the page's language; the
+    questions only with their levels: a page that loads levels for one category later translates
+    that category's questions then, and no others."""
     questions = Question.objects.order_by("order", "pk")
     found = list(
         Category.objects.filter(version_id=assessment.version_id)
@@ -290,7 +292,7 @@ def _categories(assessment: Assessment, *, levels: bool) -> list[Category]:
             )
         )
     )
-    return Texts(assessment.version).categories(found, questions=True)
+    return Texts(assessment.version).categories(found, questions=levels)
 
 
 def _category_rows(

@@ -272,15 +272,11 @@ def confirm_carried(*, assessment: Assessment, by, question_ids: list[int]) -> i
     refresh_team_answers(assessment=assessment, question_ids=question_ids)
     if confirmed:
         keys = Question.objects.filter(pk__in=question_ids).order_by("key")
-        record(
+        record_on(
+            assessment,
             Action.CONFIRM_CARRIED,
             by=by,
-            project=assessment.project,
-            subject=assessment.title,
-            details={
-                "assessment": assessment.pk,
-                "questions": list(keys.values_list("key", flat=True)),
-            },
+            questions=list(keys.values_list("key", flat=True)),
         )
     return confirmed
 
@@ -406,17 +402,14 @@ def settle_question(
         {question_id: consensus.consensus_of_counts([], [], settled)},
         answers_read=False,
     )
-    record(
+    record_on(
+        assessment,
         Action.SETTLE,
         by=by,
-        project=assessment.project,
         subject=_question_key(question_id),
-        details={
-            "assessment": assessment.pk,
-            "level": None if settlement.level_value is None else float(settlement.level_value),
-            "not_applicable": not_applicable,
-            "note": note,
-        },
+        level=None if settlement.level_value is None else float(settlement.level_value),
+        not_applicable=not_applicable,
+        note=note,
     )
     return settlement
 
@@ -427,13 +420,19 @@ def reopen_question(*, assessment: Assessment, question_id: int, by) -> None:
     deleted, _ = Settlement.objects.filter(assessment=assessment, question_id=question_id).delete()
     refresh_team_answers(assessment=assessment, question_ids=[question_id])
     if deleted:
-        record(
-            Action.REOPEN,
-            by=by,
-            project=assessment.project,
-            subject=_question_key(question_id),
-            details={"assessment": assessment.pk},
-        )
+        record_on(assessment, Action.REOPEN, by=by, subject=_question_key(question_id))
+
+
+def record_on(assessment: Assessment, action: str, *, by, subject: str = "", **details) -> None:
+    """The audit log's entry for an action on an assessment: under its project, with its id
+    among the details, about its title unless a question is the subject."""
+    record(
+        action,
+        by=by,
+        project=assessment.project,
+        subject=subject or assessment.title,
+        details={"assessment": assessment.pk, **details},
+    )
 
 
 def _question_key(question_id: int) -> str:

@@ -16,8 +16,8 @@ from assessment.models import (
     QuestionResult,
 )
 from assessment.services import portfolio
-from assessment.services.answers import lock_open
-from audit.log import Action, record
+from assessment.services.answers import lock_open, record_on
+from audit.log import Action
 from banks.models import Category, Question
 from banks.queries import scale_of
 
@@ -59,16 +59,12 @@ def submit_assessment(*, assessment: Assessment, by, allow_open_items: bool = Fa
     result = _store_result(assessment, answers, teams)
     _store_snapshot(result)
     _store_integrity_hash(result)
-    record(
+    record_on(
+        assessment,
         Action.SUBMIT,
         by=by,
-        project=assessment.project,
-        subject=assessment.title,
-        details={
-            "assessment": assessment.pk,
-            "open_items_allowed": bool(unanswered or to_confirm or unsettled),
-            "sha256": result.integrity_sha256,
-        },
+        open_items_allowed=bool(unanswered or to_confirm or unsettled),
+        sha256=result.integrity_sha256,
     )
     return assessment
 

@@ -110,3 +110,26 @@ def test_two_workers_in_threads_claim_the_occurrence_once():
     assert sorted(enqueued.values()) == [[], ["weekly"]]
     assert RUNS == ["ran"]
     assert Occurrence.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_scheduler_thread_ticks_at_once_and_stops_when_asked(settings):
+    """What `manage.py worker` runs beside the task loop: its first tick enqueues what is due."""
+    from scheduler.management.commands.worker import run_scheduler
+
+    settings.PAYDOWN_SCHEDULE = {
+        "weekly": {"task": WEEKLY.task, "every_hours": 7 * 24, "anchor": WEEKLY.anchor}
+    }
+    stop = threading.Event()
+    thread = threading.Thread(target=run_scheduler, args=("worker-1", stop))
+    thread.start()
+    for _ in range(100):
+        if Occurrence.objects.exists():
+            break
+        stop.wait(0.05)
+    stop.set()
+    thread.join(timeout=5)
+
+    assert not thread.is_alive()
+    assert list(Occurrence.objects.values_list("job", "claimed_by")) == [("weekly", "worker-1")]
+    assert RUNS == ["ran"]

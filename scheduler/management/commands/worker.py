@@ -2,7 +2,6 @@
 
 import logging
 import threading
-import time
 
 from django.db import close_old_connections
 from django.utils import timezone
@@ -35,7 +34,6 @@ class Command(db_worker.Command):
             target=run_scheduler, args=(options["worker_id"], stop), daemon=True, name="scheduler"
         )
         thread.start()
-        time.sleep(0)  # let the scheduler's first tick start before the first task
         try:
             super().handle(*args, **options)
         finally:
