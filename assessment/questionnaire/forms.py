@@ -161,6 +161,24 @@ class AnswerForm(forms.Form):
             confirm=data["confirm"],
         )
 
+    def as_sent(self) -> Answer:
+        """What the respondent sent, as an unsaved answer, to show back on a form that was
+        refused (without JavaScript the page reloads): nothing chosen or typed is lost."""
+        choice = self.data.get("choice", "").strip()
+        try:
+            value = Decimal(choice)
+        except InvalidOperation:
+            value = None
+        return Answer(
+            level_value=value if value in self.scale else None,
+            not_applicable=choice == NOT_APPLICABLE,
+            dont_know=choice == DONT_KNOW,
+            na_reason=self.data.get("na_reason", "")[:20],
+            na_detail=self.data.get("na_detail", "")[:300],
+            notes=self.data.get("notes", ""),
+            links=self.data.get("links", ""),
+        )
+
     @classmethod
     def missing_keys(cls, data) -> list[str]:
         return [key for key in cls.REQUIRED_KEYS if key not in data]

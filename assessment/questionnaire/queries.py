@@ -15,6 +15,7 @@ from assessment.models import (
     Assessment,
     Comment,
     Evidence,
+    QuestionResult,
     ScanSuggestion,
     Settlement,
 )
@@ -96,6 +97,44 @@ def open_suggestions(assessment: Assessment, question_ids: list[int]) -> dict[in
     }
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """The team's answer to a question in the previous assessment, as it was scored."""
+
+    value: Decimal | None
+    not_applicable: bool = False
+    unanswered: bool = False
+
+
+NOT_ASKED_BEFORE = Earlier(None, unanswered=True)
+
+
+def earlier_answers(assessment: Assessment) -> dict[str, Earlier] | None:
+    """The previous assessment's team answers by question key: the one this assessment carried
+    its answers from, else the project's last one on the same bank submitted before it. None when
+    there is none (nothing can have changed since). One query."""
+    if assessment.carried_from_id:
+        previous = Q(result__assessment_id=assessment.carried_from_id)
+    else:
+        before = (
+            Assessment.objects.filter(
+                project_id=assessment.project_id,
+                status=Assessment.Status.SUBMITTED,
+                version__bank_id=assessment.version.bank_id,
+                submitted_at__lt=assessment.submitted_at or timezone.now(),
+            )
+            .exclude(pk=assessment.pk)
+            .order_by("-submitted_at")
+            .values("pk")[:1]
+        )
+        previous = Q(result__assessment_id__in=before)
+    rows = QuestionResult.objects.filter(previous).values_list(
+        "question_key", "value", "not_applicable", "unanswered"
+    )
+    found = {key: Earlier(value, na, unanswered) for key, value, na, unanswered in rows}
+    return found or None
+
+
 @dataclass
 class QuestionRow:
     """One question card: the user's own answer and the team's as counts, never everyone's
@@ -111,10 +150,26 @@ class QuestionRow:
     link_prompt: bool | None = None  # None: the version asks no answer for links
     evidence_age: EvidenceAge | None = None
     suggestion: ScanSuggestion | None = None
+    earlier: Earlier | None = None  # None: no previous assessment to compare with
+    error: str = ""  # why the answer sent was refused, shown back with it (no JavaScript)
+    focus: str = ""  # then the field to mend first
 
     @property
     def answered_by(self) -> int:
         return sum(count.respondents for count in self.tally)
+
+    @property
+    def changed(self) -> bool:
+        """The team answers differently from the previous assessment, or answers a question it
+        did not answer then. A carried-over answer nobody confirmed has not changed."""
+        now, then = self.consensus, self.earlier
+        if then is None or now.to_confirm or not now.is_answered:
+            return False
+        return (
+            then.unanswered
+            or then.not_applicable != now.not_applicable
+            or (not now.not_applicable and then.value != now.value)
+        )
 
 
 @dataclass
@@ -166,15 +221,37 @@ class Questionnaire:
             row for c in self.categories for row in c.questions if not row.consensus.is_answered
         ]
 
+    @property
+    def changed(self) -> list[QuestionRow]:
+        """Answered differently from the previous assessment (read `with_earlier`)."""
+        return [row for c in self.categories for row in c.questions if row.changed]
 
-def questionnaire(assessment: Assessment, user, *, with_evidence: bool = False) -> Questionnaire:
+    @property
+    def not_applicable(self) -> list[QuestionRow]:
+        return [
+            row
+            for c in self.categories
+            for row in c.questions
+            if row.consensus.not_applicable and not row.consensus.to_confirm
+        ]
+
+
+def questionnaire(
+    assessment: Assessment, user, *, with_evidence: bool = False, with_earlier: bool = False
+) -> Questionnaire:
     """Every category's cards, for the submit page's lists: a fixed number of queries whatever
-    the number of questions, and rows of a fixed size whatever the number of respondents."""
+    the number of questions, and rows of a fixed size whatever the number of respondents;
+    `with_earlier`, with the previous assessment's answers to tell what changed (one query)."""
     categories = _categories(assessment, levels=True)
     mine = {a.question_id: a for a in assessment.answers.filter(respondent=user)}
     respondents = assessment.answers.values("respondent_id").distinct().count()
     rows_by_category = _category_rows(
-        assessment, categories, mine, assessment.answers.all(), with_evidence=with_evidence
+        assessment,
+        categories,
+        mine,
+        assessment.answers.all(),
+        with_evidence=with_evidence,
+        earlier=earlier_answers(assessment) if with_earlier else None,
     )
     overall = consensus.progress_of(
         row.consensus for category in rows_by_category for row in category.questions
@@ -188,6 +265,8 @@ FILTERS = {
     "unanswered": lambda row: not row.consensus.is_answered and not row.consensus.to_confirm,
     "to_confirm": lambda row: row.consensus.to_confirm,
     "flagged": lambda row: row.consensus.discuss,
+    "changed": lambda row: row.changed,  # since the previous assessment
+    "all": lambda row: True,  # every category on one long page
 }
 
 
@@ -217,7 +296,7 @@ def filter_counts(progress: consensus.Progress, mine: int) -> dict[str, int]:
 def filtered_page(assessment: Assessment, user, show: str) -> QuestionnairePage:
     """Every category's cards that the filter keeps: the whole questionnaire's fixed number of
     queries, for a reassessment worked through by what is left rather than page by page."""
-    whole = questionnaire(assessment, user, with_evidence=True)
+    whole = questionnaire(assessment, user, with_evidence=True, with_earlier=True)
     Texts(assessment.version).version(assessment.version)
     keep = FILTERS[show]
     kept = [
@@ -226,12 +305,13 @@ def filtered_page(assessment: Assessment, user, show: str) -> QuestionnairePage:
     ]
     team = team_progress(assessment)
     mine = sum(1 for c in whole.categories for q in c.questions if q.mine is not None)
+    counts = filter_counts(team.overall, mine) | {"changed": len(whole.changed)}
     return QuestionnairePage(
         None,
         team.overall,
         team.nav_items,
         whole.respondents,
-        filter_counts=filter_counts(team.overall, mine),
+        filter_counts=counts,
         filtered=[row for row in kept if row.questions],
     )
 
@@ -302,6 +382,7 @@ def _category_rows(
     answers: QuerySet[Answer],
     *,
     with_evidence: bool = False,
+    earlier: dict[str, Earlier] | None = None,
 ) -> list[CategoryRow]:
     """The cards of these categories from `answers` read as counts, with the comment counts and
     settlements of their questions; `with_evidence`, with how fresh their evidence is and the
@@ -346,6 +427,9 @@ def _category_rows(
                     ),
                     evidence_age=ages.get(question.pk),
                     suggestion=suggestions.get(question.pk),
+                    earlier=None
+                    if earlier is None
+                    else earlier.get(question.key, NOT_ASKED_BEFORE),
                 )
             )
         progress = consensus.progress_of(row.consensus for row in rows)
@@ -432,12 +516,12 @@ def answer_history(
 
 
 def question_ids(
-    assessment: Assessment, *, question_key: str = "", category_key: str = ""
+    assessment: Assessment, *, question_keys: list[str] = (), category_key: str = ""
 ) -> list[int]:
-    """The assessment's questions with that key, or in that category: none for any other key."""
+    """The assessment's questions with those keys, or in that category: none for any other key."""
     questions = Question.objects.filter(version_id=assessment.version_id)
-    if question_key:
-        questions = questions.filter(key=question_key)
+    if question_keys:
+        questions = questions.filter(key__in=question_keys)
     elif category_key:
         questions = questions.filter(category__key=category_key)
     else:

@@ -115,8 +115,14 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
             category_key=request.GET.get("category", ""),
             question_key=request.GET.get("question", ""),
         )
+    return render(
+        request, "questionnaire/questionnaire.html", _page_context(assessment, page, show)
+    )
+
+
+def _page_context(assessment: Assessment, page: queries.QuestionnairePage, show: str) -> dict:
     shown = page.shown
-    context = {
+    return {
         "page": page,
         "show": show,
         "shown": shown,
@@ -127,20 +133,34 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": assessment.is_open,
         "na_reasons": na_reasons_for(assessment.version),
     }
-    return render(request, "questionnaire/questionnaire.html", context)
+
+
+def _refused_answer_page(
+    request: HttpRequest, assessment: Assessment, key: str, form: AnswerForm
+) -> HttpResponse:
+    """Without JavaScript, a refused answer comes back on its category's page, 422, with what was
+    sent still chosen and typed, and the reason in the card, where the first field to mend has
+    the focus (a redirect would lose both and scroll past the message)."""
+    error = _("Not saved: %(error)s") % {"error": form.first_error()}
+    page = queries.questionnaire_page(assessment, request.user, question_key=key)
+    for row in page.shown.current.questions:
+        if row.question.key == key:
+            row.mine, row.error = form.as_sent(), form.first_error()
+            row.focus = next(iter(form.errors))
+    messages.error(request, error)
+    context = _page_context(assessment, page, show="")
+    return render(request, "questionnaire/questionnaire.html", context, status=422)
 
 
 def _answer_not_saved(
     request: HttpRequest, assessment: Assessment, key: str, error: str, *, status: int
 ) -> HttpResponse:
-    """htmx: the question's status region says why; without JavaScript, a message on the page."""
+    """htmx: the question's status region says why; without JavaScript, plain text (a post that
+    is not the questionnaire's form has no page to go back to)."""
     if request.htmx:
         context = {"question_key": key, "error": error}
         return render(request, "questionnaire/_answer_status.html", context, status=status)
-    if status == 400:  # not the questionnaire's form: no page to go back to
-        return HttpResponseBadRequest(escape(_("Not saved: %(error)s") % {"error": error}))
-    messages.error(request, _("Not saved: %(error)s") % {"error": error})
-    return redirect(assessment.question_url(key))
+    return HttpResponseBadRequest(escape(_("Not saved: %(error)s") % {"error": error}))
 
 
 @require_POST
@@ -164,15 +184,19 @@ def save_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             allow_na=current.question.allow_na,
             na_reasons=na_reasons_for(assessment.version),
         )
-        if not form.is_valid():
+        if form.is_valid():
+            saved = services.record_answer(
+                assessment=assessment,
+                question_id=current.question.id,
+                respondent=request.user,
+                answer=form.to_input(),
+                current=current,
+            )
+    # Refused: said outside the lock (the page without JavaScript reads a whole category).
+    if not form.is_valid():
+        if request.htmx:
             return _answer_not_saved(request, assessment, key, form.first_error(), status=422)
-        saved = services.record_answer(
-            assessment=assessment,
-            question_id=current.question.id,
-            respondent=request.user,
-            answer=form.to_input(),
-            current=current,
-        )
+        return _refused_answer_page(request, assessment, key, form)
     if not request.htmx:
         messages.success(request, _("Answer saved."))
         return redirect(assessment.question_url(key))
@@ -262,16 +286,18 @@ def settle(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @require_POST
 @refuse_after_submit
 def confirm_carried(request: HttpRequest, pk: int) -> HttpResponse:
-    """Say that carried-over answers still hold: one question's (`question`), or every one in a
-    category (`category`)."""
+    """Say that carried-over answers still hold: one question's or several (`question`, by key),
+    or every one in a category (`category`). Several questions come from the "to confirm" view,
+    which it returns to (`next`)."""
     assessment = access.get_open_assessment_for_user(request.user, pk)
-    key, category = request.POST.get("question", ""), request.POST.get("category", "")
-    if not (key or category):
+    keys, category = set(request.POST.getlist("question")), request.POST.get("category", "")
+    if not (keys or category):
         return HttpResponseBadRequest(_("Say which question or category to confirm."))
-    ids = queries.question_ids(assessment, question_key=key, category_key=category)
-    if not ids:
+    ids = queries.question_ids(assessment, question_keys=list(keys), category_key=category)
+    if not ids or (keys and len(ids) != len(keys)):
         raise Http404(_("No such question or category in this assessment."))
     confirmed = services.confirm_carried(assessment=assessment, by=request.user, question_ids=ids)
+    key = next(iter(keys)) if len(keys) == 1 else ""
     if request.htmx and key:
         status = team_queries.answer_status(assessment, key=key, respondent_id=request.user.pk)
         return _answer_saved(request, assessment, status, team_queries.team_progress(assessment))
@@ -284,8 +310,12 @@ def confirm_carried(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"count": confirmed},
     )
+    if request.POST.get("next") == "to_confirm":
+        return redirect(f"{assessment.get_absolute_url()}?show=to_confirm")
     if key:
         return redirect(assessment.question_url(key))
+    if keys:
+        return redirect(assessment)
     return redirect(f"{assessment.get_absolute_url()}?category={category}#category-{category}")
 
 
@@ -337,7 +367,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Submitted. The answers are now read-only."))
             return redirect("assessment:results", pk=assessment.pk)
-    page = queries.questionnaire(assessment, request.user)
+    page = queries.questionnaire(assessment, request.user, with_earlier=True)
     context = {"assessment": assessment, "page": page, "can_manage": can_manage}
     return render(request, "questionnaire/submit.html", context, status=status)
 

@@ -94,4 +94,106 @@
     var form = answerForm(event);
     if (form) showError(form, 0);
   });
+
+  // Keyboard (issue #18): j/k move between the cards, a digit chooses that level (the change
+  // saves as a click would), x don't know, c confirms a carried-over answer, e opens the notes,
+  // / finds a question by its words or key; links and buttons carrying data-shortcut answer
+  // their key (the filters, next and previous category, review and submit). The page lists
+  // them all. Keys typed into a field are the field's.
+  var cards = function () {
+    return Array.prototype.filter.call(document.querySelectorAll("article.question"), function (card) {
+      return !card.hidden;
+    });
+  };
+  var current = null;
+
+  function focusCard(card) {
+    if (!card) return;
+    current = card;
+    card.setAttribute("tabindex", "-1");
+    card.focus({ preventScroll: true });
+    card.scrollIntoView({ block: "center" });
+  }
+
+  function currentCard() {
+    var active = document.activeElement;
+    var card = active && active.closest ? active.closest("article.question") : null;
+    return card || (current && !current.hidden ? current : null);
+  }
+
+  function step(offset) {
+    var list = cards();
+    var index = list.indexOf(currentCard());
+    var next = index === -1 ? (offset > 0 ? 0 : list.length - 1) : index + offset;
+    if (next >= 0 && next < list.length) focusCard(list[next]);
+  }
+
+  function choose(card, value) {
+    var radio = card.querySelector('input[type="radio"][name="choice"][value="' + value + '"]');
+    if (!radio || radio.disabled) return false;
+    radio.checked = true;
+    radio.focus({ preventScroll: true });
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
+    return true;
+  }
+
+  var finder = document.getElementById("find-question");
+  function findCards(words) {
+    var query = words.trim().toLowerCase();
+    document.querySelectorAll("article.question").forEach(function (card) {
+      var text = (card.id.replace("question-", "") + " " +
+        card.querySelector(".question-text").textContent).toLowerCase();
+      card.hidden = query !== "" && text.indexOf(query) === -1;
+    });
+  }
+  if (finder) {
+    finder.addEventListener("input", function () { findCards(finder.value); });
+    finder.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        focusCard(cards()[0]);
+      } else if (event.key === "Escape") {
+        finder.value = "";
+        findCards("");
+        finder.blur();
+      }
+    });
+  }
+
+  function typing(target) {
+    return target && (target.isContentEditable ||
+      /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && target.type !== "radio");
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing(event.target)) return;
+    var key = event.key;
+    var card = currentCard();
+    var handled = true;
+    if (key === "j") step(1);
+    else if (key === "k") step(-1);
+    else if (key === "/" && finder) { finder.focus(); finder.select(); }
+    else if (key === "?") {
+      var list = document.getElementById("shortcuts");
+      if (list) list.open = !list.open;
+    }
+    else if (/^[0-9]$/.test(key) && card) handled = choose(card, key);
+    else if (key === "x" && card) handled = choose(card, "dont_know");
+    else if (key === "c" && card) {
+      var confirm = card.querySelector(".answer-status button[name='question']");
+      if (confirm) confirm.click(); else handled = false;
+    }
+    else if (key === "e" && card) {
+      var notes = card.querySelector("details.evidence");
+      notes.open = true;
+      notes.querySelector("textarea").focus();
+    }
+    else {
+      var target = /^[a-zA-Z]$/.test(key) &&
+        document.querySelector('[data-shortcut="' + key + '"]');
+      if (target) target.click(); else handled = false;
+    }
+    if (handled) event.preventDefault();
+  });
 })();

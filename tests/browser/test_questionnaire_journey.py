@@ -243,3 +243,32 @@ def test_a_level_asking_for_evidence_prompts_for_a_link_until_one_is_saved(
     answer = Answer.objects.get(question__key="data-skew-detection")
     assert (answer.level_value, answer.links) == (3, "https://ci.example/parity-job")
     assert page.console_problems == []
+
+
+def test_without_javascript_a_refused_na_keeps_the_choice_and_shows_why_at_the_question(
+    new_page, alice, assessment
+):
+    page = new_page(javascript=False)
+    page.set_viewport_size({"width": 1280, "height": 700})
+    log_in(page, "alice")
+    page.goto(assessment.get_absolute_url())
+    card = question(page, "data-a")
+    card.get_by_label("Not applicable").check()
+    card.get_by_label("Details").fill("Typed before the reason")
+    card.get_by_role("button", name="Save answer").click()
+
+    card = question(page, "data-a")
+    reason = card.get_by_text("Not saved: Say why it does not apply")
+    expect(reason).to_be_in_viewport()  # the reason's menu has the focus, beside the message
+    expect(card.get_by_label("Why does it not apply?")).to_be_focused()
+    assert card.get_by_label("Not applicable").is_checked()
+    expect(card.get_by_label("Details")).to_have_value("Typed before the reason")
+    card.get_by_label("Why does it not apply?").select_option("not_used")
+    card.get_by_role("button", name="Save answer").click()
+    expect(page.get_by_text("Answer saved.")).to_be_visible()
+    answer = Answer.objects.get()
+    assert (answer.not_applicable, answer.na_reason, answer.na_detail) == (
+        True,
+        "not_used",
+        "Typed before the reason",
+    )

@@ -143,21 +143,6 @@ def test_plain_post_runs_seven_statements(client_for, alice, assessment, assert_
     assert Answer.objects.get().level_value == 1
 
 
-def test_refused_plain_post_redirects_with_the_reason(client_for, alice, assessment):
-    client = client_for(alice)
-
-    response = post_answer(client, assessment, "data-a", "na", htmx=False)
-
-    assert response.status_code == 302
-    assert response["Location"] == f"/assessments/{assessment.pk}/?question=data-a#question-data-a"
-    page = client.get(response["Location"]).text
-    assert (
-        '<p class="message message-error" role="alert">'
-        "Not saved: Say why it does not apply, to save “not applicable”.</p>"
-    ) in page
-    assert not Answer.objects.exists()
-
-
 def test_saving_twice_keeps_the_latest_and_records_history(client_for, alice, assessment):
     client = client_for(alice)
 

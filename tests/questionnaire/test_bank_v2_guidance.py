@@ -216,9 +216,8 @@ def test_a_plain_post_of_other_team_is_refused_with_a_message(client_for, alice,
         client, assessment_v2, "data-signal-stability", "na", htmx=False, na_reason="other_team"
     )
 
-    assert response.status_code == 302
-    followed = client.get(response["Location"]).text
-    assert "Not saved: “Handled by another team” is no longer a reason" in followed
+    assert response.status_code == 422  # the page again, the choice and the reason shown back
+    assert "Not saved: “Handled by another team” is no longer a reason" in response.text
     assert not Answer.objects.exists()
 
 

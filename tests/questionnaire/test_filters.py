@@ -84,8 +84,9 @@ def test_a_filtered_view_costs_the_same_for_a_large_team(
     # comments as counts per question
     # settlements
     # evidence as counts per question, and the scan's open suggestions
+    # the previous assessment's team answers by question key (what changed since)
     # progress: the questions ⟕ their team answers, counted per category
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = view(client, assessment, "unanswered")
 
     assert cards(response) == ["data-b", "code-a"]
