@@ -131,6 +131,12 @@
   function choose(card, value) {
     var radio = card.querySelector('input[type="radio"][name="choice"][value="' + value + '"]');
     if (!radio || radio.disabled) return false;
+    // The level already chosen, carried over: choosing it again says it still holds.
+    var confirm = card.querySelector(".answer-status button[name='question']");
+    if (radio.checked && confirm) {
+      confirm.click();
+      return true;
+    }
     radio.checked = true;
     radio.focus({ preventScroll: true });
     radio.dispatchEvent(new Event("change", { bubbles: true }));

@@ -52,7 +52,7 @@ def test_a_reassessment_with_five_changes_by_keyboard(page, alice, last_quarter)
 
     def click(locator) -> None:
         actions.append(locator)
-        locator.click()
+        locator.click(timeout=30_000)  # submitting scores and snapshots 54 questions
 
     click(page.get_by_role("link", name="Start an assessment"))
     click(page.get_by_role("button", name="Start"))  # carry-over is ticked by default
@@ -78,7 +78,7 @@ def test_a_reassessment_with_five_changes_by_keyboard(page, alice, last_quarter)
     )
     expect(changed.locator("tbody tr")).to_have_count(5)
     click(page.get_by_role("button", name="Submit the assessment"))
-    page.wait_for_url("**/results/")
+    page.wait_for_url("**/results/", timeout=30_000)
 
     assert len(actions) <= 25, actions
     assert len(loads) <= 10, loads
