@@ -167,7 +167,10 @@ def level_distribution(
             }
             for level, name in enumerate(level_names)
         ],
-        "layout": _layout(barmode="stack", yaxis={"title": {"text": "Projects"}}),
+        # automargin: room below for the category names, which plotly turns on a narrow chart.
+        "layout": _layout(
+            barmode="stack", yaxis={"title": {"text": "Projects"}}, xaxis={"automargin": True}
+        ),
     }
 
 
@@ -182,7 +185,9 @@ def radar_compare(categories: Sequence[str], series: dict[str, Sequence[Decimal 
     return {
         "data": data,
         "layout": _layout(
-            polar={"radialaxis": {"range": [0, 100]}}, margin={"l": 64, "r": 64, "t": 40, "b": 48}
+            # Wide side margins: the category names beside the circle were cut ("iguration").
+            polar={"radialaxis": {"range": [0, 100]}},
+            margin={"l": 150, "r": 150, "t": 40, "b": 48},
         ),
     }
 
