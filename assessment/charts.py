@@ -116,18 +116,39 @@ def heatmap(
                 "zmin": 0,
                 "zmax": 100,
                 "colorscale": SEQUENTIAL,
-                "colorbar": {"title": {"text": "Score"}, "thickness": 12},
+                # No colour bar: each cell prints its score, and plotly draws the bar's fills
+                # with style attributes, which the CSP refuses (a console error on every load).
+                "showscale": False,
                 "xgap": 2,
                 "ygap": 2,
             }
         ],
         "layout": _layout(
-            height=max(260, 60 + 28 * len(projects)),
-            margin={"l": 180, "r": 24, "t": 16, "b": 80},
+            height=max(260, 120 + 28 * len(projects)),
+            margin={"l": 180, "r": 16, "t": 16, "b": 16},
             yaxis={"autorange": "reversed", "automargin": True},
-            xaxis={"side": "bottom"},
+            # The category names on top, where the reader starts, wrapped rather than cut; plotly
+            # turns them when they would still overlap, and the margin grows to fit them.
+            xaxis={
+                "side": "top",
+                "automargin": True,
+                "tickmode": "array",
+                "tickvals": list(categories),
+                "ticktext": [_wrapped(name) for name in categories],
+            },
         ),
     }
+
+
+def _wrapped(label: str, width: int = 16) -> str:
+    """A tick label broken into lines of about `width` characters at spaces (plotly's <br>)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def level_distribution(
@@ -146,7 +167,10 @@ def level_distribution(
             }
             for level, name in enumerate(level_names)
         ],
-        "layout": _layout(barmode="stack", yaxis={"title": {"text": "Projects"}}),
+        # automargin: room below for the category names, which plotly turns on a narrow chart.
+        "layout": _layout(
+            barmode="stack", yaxis={"title": {"text": "Projects"}}, xaxis={"automargin": True}
+        ),
     }
 
 
@@ -161,7 +185,9 @@ def radar_compare(categories: Sequence[str], series: dict[str, Sequence[Decimal 
     return {
         "data": data,
         "layout": _layout(
-            polar={"radialaxis": {"range": [0, 100]}}, margin={"l": 64, "r": 64, "t": 40, "b": 48}
+            # Wide side margins: the category names beside the circle were cut ("iguration").
+            polar={"radialaxis": {"range": [0, 100]}},
+            margin={"l": 150, "r": 150, "t": 40, "b": 48},
         ),
     }
 
@@ -199,7 +225,7 @@ def portfolio_figures(data, heatmap_rows: Sequence) -> dict[str, dict]:
     names = [name for _, name in data.categories]
     keys = data.category_keys
     distribution = data.distribution
-    return {
+    figures = {
         "heatmap": heatmap(
             [row.project.name for row in heatmap_rows],
             names,
@@ -218,3 +244,8 @@ def portfolio_figures(data, heatmap_rows: Sequence) -> dict[str, dict]:
             }
         ),
     }
+    for figure in figures.values():
+        # plotly's toolbar covered the legends (on a phone a tap shows it); every number is in
+        # the tables and the exports, so the dashboard goes without it.
+        figure["config"] = {"displayModeBar": False}
+    return figures

@@ -46,6 +46,8 @@ from projects.models import Project, Team
 SORT_COLUMNS = ("name", "team", "last", "overall")
 PAGE_SIZE = 50
 HEATMAP_ROWS = 50
+# The lowest-scoring projects named above the heatmap, so a manager sees where to look first.
+WEAKEST_SHOWN = 3
 SEARCH_MAX_LENGTH = 100
 # Exports fetch the rows in chunks of this many, so their memory does not grow with the portfolio.
 EXPORT_CHUNK = 500
@@ -140,6 +142,16 @@ class CommonGap:
     advice: str
 
 
+@dataclass(frozen=True)
+class Weakest:
+    """One of the lowest-scoring projects the filters keep, and the category that pulls it down
+    most: the lowest score, ties by key, as its results page's "Weakest category" picks it."""
+
+    row: Row
+    category: str | None  # the category's name; None when every category is N/A
+    score: Decimal | None
+
+
 @dataclass
 class Portfolio:
     filters: Filters
@@ -152,6 +164,7 @@ class Portfolio:
     trends: dict[str, list[tuple[datetime, Decimal | None]]]
     common_gaps: list[CommonGap]
     distribution: dict[str, list[int]]  # per category, the shown projects at each level (0–4)
+    weakest: list[Weakest] = field(default_factory=list)  # only the dashboard's page reads them
 
     level_names = [name for _, _, name, _ in scoring.MATURITY_LEVELS]
 
@@ -162,6 +175,19 @@ class Portfolio:
     @property
     def category_keys(self) -> list[str]:
         return [key for key, _ in self.categories]
+
+    @property
+    def scored_on_page(self) -> bool:
+        """Whether the page has a score to draw: a heatmap of never-assessed rows is empty."""
+        return any(not row.never for row in self.rows)
+
+    @property
+    def has_trends(self) -> bool:
+        return any(self.trends.values())
+
+    @property
+    def has_distribution(self) -> bool:
+        return any(any(counts) for counts in self.distribution.values())
 
     @property
     def visible(self) -> int:
@@ -229,7 +255,7 @@ def dashboard_page(teams: list[Team], filters: Filters) -> Portfolio:
     """One page of the portfolio (PAGE_SIZE rows), its counts, level distribution, trends,
     common gaps and stale evidence: the same number of queries, and rows moved to Python, for any
     portfolio size."""
-    return _read(teams, filters, paged=True, trends=True, gaps=True, evidence=True)
+    return _read(teams, filters, paged=True, trends=True, gaps=True, evidence=True, weakest=True)
 
 
 def _read(
@@ -240,6 +266,7 @@ def _read(
     trends: bool,
     gaps: bool,
     evidence: bool = False,
+    weakest: bool = False,
 ) -> Portfolio:
     team_ids = [t.pk for t in teams]
     bank_id, categories = _bank(filters.bank)
@@ -286,7 +313,21 @@ def _read(
         trends=_trends([r.project for r in trend_rows], bank_id) if trends else {},
         common_gaps=_common_gaps(team_ids, bank_id, summary.assessed) if gaps else [],
         distribution=distribution,
+        weakest=_weakest(table, latest.filter(kept), categories) if weakest else [],
     )
+
+
+def _weakest(table: "_Table", kept: QuerySet[Project], categories: list) -> list[Weakest]:
+    """The kept projects with the lowest overall scores (ties by name), whatever the table's sort
+    or page: one query of WEAKEST_SHOWN rows, by the same index as sorting by the score."""
+    lowest = kept.filter(overall__isnull=False).order_by("overall", _name_key("name"), "pk")
+    names = dict(categories)
+    weakest = []
+    for row in table.rows_of_projects(lowest[:WEAKEST_SHOWN]):
+        scored = [(score, key) for key, score in row.scores.items() if score is not None]
+        score, key = min(scored, default=(None, None))
+        weakest.append(Weakest(row=row, category=names.get(key), score=score))
+    return weakest
 
 
 def _bank(slug: str) -> tuple[int | None, list[tuple[str, str]]]:
@@ -497,8 +538,11 @@ class _Table:
             yield self._row(project)
 
     def rows_of_slugs(self, slugs: Iterable[str]) -> list[Row]:
-        scored = self.latest.filter(slug__in=slugs).order_by("name")
-        return [self._row(project) for project in scored]
+        return self.rows_of_projects(self.latest.filter(slug__in=slugs).order_by("name"))
+
+    def rows_of_projects(self, projects: Iterable[Project]) -> list[Row]:
+        """The rows of projects read from `latest` (they carry its annotations)."""
+        return [self._row(project) for project in projects]
 
     def _row(self, project: Project) -> Row:
         # The teams are in hand already: no join, no query per row.

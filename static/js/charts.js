@@ -16,7 +16,8 @@
     if (!source || !window.Plotly || element.dataset.drawn) return;
     element.dataset.drawn = "1";
     var figure = JSON.parse(source.textContent);
-    window.Plotly.newPlot(element, figure.data, figure.layout, CONFIG);
+    // A figure may adjust the page's settings (the dashboard hides the toolbar).
+    window.Plotly.newPlot(element, figure.data, figure.layout, Object.assign({}, CONFIG, figure.config));
   }
 
   function drawAll(root) {

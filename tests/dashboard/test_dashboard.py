@@ -5,10 +5,12 @@ import csv
 import io
 import json
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from assessment import exports, services
 from assessment.demo import backdate_submit
@@ -36,11 +38,16 @@ URL = "/dashboard/"
 # the overall scores over time of the first rows
 # the questions most projects answer at level 1 or below, from the teams' counts
 # the newest wording of those questions and the bank's advice for them
-DASHBOARD_QUERIES = 15
+# the three kept projects with the lowest overall scores (the "Weakest projects" strip)
+DASHBOARD_QUERIES = 16
 
 
 def portfolio_rows(html: str) -> list[list[str]]:
-    """The portfolio table's rows without the compare checkbox column."""
+    """The portfolio table's rows without the compare checkbox column; none when no project
+    matches (the page says so instead of drawing the table)."""
+    if "portfolio-table" not in html:
+        assert "No project matches these filters." in html
+        return []
     return [row[1:] for row in table_headed(html, "Compare", "Project", "Team")]
 
 
@@ -482,3 +489,83 @@ def test_a_category_scored_over_mostly_na_questions_is_marked_low_confidence(
         ["Gaming model", "Search & Ranking", "83.3 p50", "100.0? low confidence: mostly N/A p50",
          "50.0 p50", "—", f"{timezone.localdate():%-d %b %Y}"],
     ]  # fmt: skip
+
+
+def weakest_strip(html: str) -> list[str]:
+    """The "Weakest projects" items as text, in order."""
+    strip = html.split('id="weakest-projects-title"', 1)[1].split("</section>", 1)[0]
+    return [squeeze(unescape(strip_tags(item))) for item in strip.split("<li>")[1:]]
+
+
+def test_the_weakest_projects_and_their_weakest_category_come_first_whatever_the_sort(
+    client_for, bob, small_portfolio
+):
+    client = client_for(bob)
+
+    # Sorted by name, on the second page or not, the strip still starts from the lowest score;
+    # Strong model's categories tie at 100: the first key, as its results page picks it.
+    response = client.get(URL, {"bank": "tiny", "sort": "-name"})
+
+    weak = small_portfolio["weak"].assessments.get()
+    strong = small_portfolio["strong"].assessments.get()
+    assert weakest_strip(response.text) == [
+        "Weak model · 16.7 overall Search & Ranking Weakest: Code 0.0 — why Weak model →",
+        "Strong model · 100.0 overall Search & Ranking Weakest: Code 100.0 — why Strong model →",
+    ]
+    assert f'href="/assessments/{weak.pk}/results/#weakest-title"' in response.text
+    assert f'href="/assessments/{strong.pk}/results/#weakest-title"' in response.text
+    # The filters apply to the strip too.
+    strong_only = client.get(URL, {"bank": "tiny", "search": "strong"})
+    assert [item.split(" · ")[0] for item in weakest_strip(strong_only.text)] == ["Strong model"]
+
+
+def test_the_heatmap_comes_before_the_common_gaps_which_fold_away(client_for, bob, small_portfolio):
+    response = client_for(bob).get(URL, {"bank": "tiny"})
+
+    text = response.text
+    assert text.index('id="weakest-projects-title"') < text.index('data-chart="heatmap-data"')
+    assert text.index('data-chart="heatmap-data"') < text.index("Where one investment helps")
+    assert '<details class="panel gaps-panel">' in text  # closed until asked
+    # Nothing ticked: a one-line hint, not an empty chart card.
+    assert "Tick two to five projects in the table to compare them." in text
+    assert "radar-data" not in text and "Compared projects" not in text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"search": "no such project"}, {"staleness": "stale"}, {"min_score": "99", "max_score": "99"}],
+)
+def test_a_filter_that_keeps_no_project_says_so_instead_of_drawing_empty_charts(
+    client_for, bob, small_portfolio, params
+):
+    response = client_for(bob).get(URL, {"bank": "tiny", **params})
+
+    assert response.status_code == 200
+    assert "No project matches these filters." in response.text
+    assert "data-chart=" not in response.text  # no chart at all, so no empty axes
+    assert "portfolio-table" not in response.text
+    assert "Weakest projects" not in response.text
+
+
+def test_projects_never_assessed_get_no_empty_heatmap(client_for, bob, small_portfolio):
+    response = client_for(bob).get(URL, {"bank": "tiny", "staleness": "never"})
+
+    assert [row[0] for row in portfolio_rows(response.text)] == ["Unassessed model"]
+    assert "there are no scores to draw" in response.text
+    assert "data-chart=" not in response.text
+
+
+def test_dashboard_charts_go_without_plotly_toolbar_and_the_heatmap_without_colour_bar(
+    client_for, bob, small_portfolio
+):
+    response = client_for(bob).get(URL, {"bank": "tiny", "compare": ["strong-model"]})
+
+    figures = {
+        name: response.context[name] for name in ("heatmap", "trends", "distribution", "radar")
+    }
+    assert {name: figure["config"] for name, figure in figures.items()} == {
+        name: {"displayModeBar": False} for name in figures
+    }
+    # plotly draws a colour bar's fills with style attributes, which the CSP refuses.
+    assert figures["heatmap"]["data"][0]["showscale"] is False
+    assert figures["heatmap"]["layout"]["xaxis"]["side"] == "top"
