@@ -51,7 +51,15 @@ tools/axe/node_modules/axe-core/axe.min.js: tools/axe/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix tools/axe --silent --no-audit --no-fund; \
 	else echo "npm not found: the accessibility test will be skipped"; fi
 
-test: $(VENV)/.installed-dev tools/axe/node_modules/axe-core/axe.min.js $(MESSAGES)
+# Lighthouse (its CLI driving Debian's chromium) scores the main pages' accessibility and best
+# practices; from npm like axe-core, and without npm that one test is skipped the same way.
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE): tools/lighthouse/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tools/lighthouse --silent --no-audit --no-fund; \
+	else echo "npm not found: the Lighthouse test will be skipped"; fi
+
+test: $(VENV)/.installed-dev tools/axe/node_modules/axe-core/axe.min.js $(LIGHTHOUSE) $(MESSAGES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
