@@ -209,8 +209,11 @@ def seed_history(
 
 
 # How a role's view differs from the others' (results compare the roles, issue #17): data scientists
-# see their own data practices a level better than the ML engineers who build on them.
-ROLE_BIAS = {(Profile.RespondentRole.DATA_SCIENTIST.value, "data"): 1}
+# see their own data practices better than the ML engineers who build on them do.
+ROLE_BIAS = {
+    (Profile.RespondentRole.DATA_SCIENTIST.value, "data"): 1,
+    (Profile.RespondentRole.ML_ENGINEER.value, "data"): -1,
+}
 
 # A project whose latest assessment is strong everywhere but has no prediction monitoring: its mean
 # reads Managed or better while the gates (a critical question at 0) hold its level at 1.
