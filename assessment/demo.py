@@ -15,9 +15,13 @@ from assessment.services import scans
 from banks import queries as bank_queries
 from banks.models import BankVersion
 from projects import services as project_services
-from projects.models import AcceptedRisk, Project, Team
+from projects.models import AcceptedRisk, Profile, Project, Team
 
-IN_PROGRESS_TITLE = "Q4 2026 review"
+
+def review_title(when) -> str:
+    """An assessment's title by its month: the history's are a month apart or more, so no two of
+    a project's assessments share a title (issue #18: two "2026 Q2 review" on one project)."""
+    return f"{when:%B %Y} review"
 
 
 @transaction.atomic
@@ -27,11 +31,15 @@ def seed_in_progress_assessment() -> Assessment | None:
     version = bank_queries.latest_published()
     if project is None or version is None:
         return None
-    if project.assessments.filter(title=IN_PROGRESS_TITLE).exists():
+    if project.assessments.filter(status=Assessment.Status.IN_PROGRESS).exists():
         return None
     users = get_user_model().objects.in_bulk(["alice", "bob"], field_name="username")
+    title = review_title(timezone.localdate())
+    if project.assessments.filter(title=title).exists():  # the last one was this month too
+        today = timezone.localdate()
+        title = f"{today.day} {today:%B %Y} reassessment"
     assessment = services.start_assessment(
-        project=project, version=version, started_by=users["bob"], title=IN_PROGRESS_TITLE
+        project=project, version=version, started_by=users["bob"], title=title
     )
     rng = random.Random(2026)
     questions = list(version.questions.order_by("category__order", "order"))
@@ -139,6 +147,9 @@ def seed_history(
     respondents = list(access.team_members(project.team_id))
     if not respondents:
         return 0
+    roles = dict(
+        Profile.objects.filter(user__in=respondents).values_list("user_id", "respondent_role")
+    )
     pace: dict[str, float] = {}
     truth: dict[str, int] = {}
     now = timezone.now()
@@ -169,7 +180,7 @@ def seed_history(
         assessment = Assessment.objects.create(
             project=project,
             version=version,
-            title=f"{when:%Y} Q{(when.month - 1) // 3 + 1} review",
+            title=review_title(when),
             started_by=respondents[0],
         )
         answers = []
@@ -180,7 +191,8 @@ def seed_history(
             elif rng.random() < 0.04:
                 truth[key] = max(0, truth[key] - 1)
             for respondent in respondents:
-                level = min(4, max(0, truth[key] + rng.choice([-1, 0, 0, 0, 1])))
+                bias = ROLE_BIAS.get((roles.get(respondent.pk), question.category.key), 0)
+                level = min(4, max(0, truth[key] + bias + rng.choice([-1, 0, 0, 0, 1])))
                 answers.append(
                     Answer(
                         assessment=assessment,
@@ -195,6 +207,13 @@ def seed_history(
         backdate_submit(assessment, when)
     return assessments
 
+
+# How a role's view differs from the others' (results compare the roles, issue #17): data scientists
+# see their own data practices better than the ML engineers who build on them do.
+ROLE_BIAS = {
+    (Profile.RespondentRole.DATA_SCIENTIST.value, "data"): 1,
+    (Profile.RespondentRole.ML_ENGINEER.value, "data"): -1,
+}
 
 # A project whose latest assessment is strong everywhere but has no prediction monitoring: its mean
 # reads Managed or better while the gates (a critical question at 0) hold its level at 1.
@@ -303,6 +322,9 @@ def seed_accepted_risk(project: Project) -> AcceptedRisk | None:
     )
 
 
-STALE_DEMO_PROJECTS = {"related-items"}
+# Projects whose last assessment is older than their cadence. Credit limits stays stale for good:
+# nothing later in the demo reassesses it (issue #18: the only stale project stopped being stale
+# once someone tried reassessing it).
+STALE_DEMO_PROJECTS = {"related-items", "credit-limits"}
 KIND_NAMES = ["Churn model", "Demand forecast", "Search ranker", "Fraud detector", "Recommender",
               "Price optimizer", "Anomaly monitor", "Document classifier", "Lead scorer"]  # fmt: skip

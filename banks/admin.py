@@ -73,7 +73,7 @@ class CategoryInline(DraftOnlyInline):
 
 @admin.register(BankVersion)
 class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
-    list_display = ["bank", "number", "status", "scoring_method", "published_at", "links"]
+    list_display = ["bank", "number", "status", "scoring_method", "published_on", "links"]
     list_filter = ["status", "bank"]
     list_select_related = ["bank"]
     readonly_fields = ["status", "published_at", "links"]
@@ -92,6 +92,11 @@ class BankVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     actions = ["publish_selected", "new_draft_from_selected"]
     change_form_template = "admin/banks/bankversion/change_form.html"
     change_list_template = "admin/banks/bankversion/change_list.html"
+
+    # The day is enough in the list, whose columns must fit beside the admin's navigation.
+    @admin.display(description=gettext_lazy("published"), ordering="published_at")
+    def published_on(self, obj: BankVersion):
+        return obj.published_at.date() if obj.published_at else None
 
     @admin.display(description=gettext_lazy("Preview and export"))
     def links(self, obj: BankVersion) -> str:

@@ -13,8 +13,14 @@ DEFAULT_BANK = "ml-technical-debt"
 
 
 def latest_published(slug: str = DEFAULT_BANK) -> BankVersion | None:
-    """The newest published version of a bank: what new assessments use."""
-    return BankVersion.objects.published().filter(bank__slug=slug).order_by("-number").first()
+    """The newest published version of a bank, with its bank: what new assessments use."""
+    return (
+        BankVersion.objects.published()
+        .filter(bank__slug=slug)
+        .select_related("bank")
+        .order_by("-number")
+        .first()
+    )
 
 
 def published_version(slug: str, number: int) -> BankVersion | None:

@@ -16,7 +16,10 @@ def publish_version(*, version: BankVersion, by=None) -> BankVersion:
     version = BankVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise files.BankFileError([f"version {version.number} is already {version.status}"])
-    errors = validation.validate(files.version_to_data(files.version_for_export(version.pk)))
+    data = files.version_to_data(files.version_for_export(version.pk))
+    # A draft edited in the admin has no file whose positions a message could point into: each
+    # problem names its category and question by key.
+    errors = validation.name_by_keys(validation.validate(data), data)
     errors += _key_map_errors(version)
     if errors:
         raise files.BankFileError(errors)

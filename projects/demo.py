@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from projects.models import Membership, Project, Team
+from projects.models import Membership, Profile, Project, Team
 
 DEMO_PASSWORD = "paydown-demo"
 
@@ -58,12 +58,17 @@ PROJECTS = [
     ),
 ]
 
-# username, team slug, role; None team for the site administrator.
+# username, team slug, role, the role each answers from (Profile.respondent_role); None team for
+# the site administrator. Risk Models answers from two roles of two people each, so its results
+# compare how the roles see each category (issue #18: the demo showed no team with several roles).
 USERS = [
-    ("alice", "search-ranking", Membership.Role.MEMBER),
-    ("bob", "search-ranking", Membership.Role.MANAGER),
-    ("carol", "risk-models", Membership.Role.MEMBER),
-    ("admin", None, None),
+    ("alice", "search-ranking", Membership.Role.MEMBER, ""),
+    ("bob", "search-ranking", Membership.Role.MANAGER, ""),
+    ("carol", "risk-models", Membership.Role.MEMBER, Profile.RespondentRole.DATA_SCIENTIST),
+    ("dave", "risk-models", Membership.Role.MANAGER, Profile.RespondentRole.ML_ENGINEER),
+    ("erin", "risk-models", Membership.Role.MEMBER, Profile.RespondentRole.DATA_SCIENTIST),
+    ("frank", "risk-models", Membership.Role.MEMBER, Profile.RespondentRole.ML_ENGINEER),
+    ("admin", None, None, ""),
 ]
 
 
@@ -93,7 +98,7 @@ def seed_teams_and_projects() -> list[DemoLogin]:
 
     user_model = get_user_model()
     logins = []
-    for username, team_slug, role in USERS:
+    for username, team_slug, role, respondent_role in USERS:
         is_admin = team_slug is None
         user, _ = user_model.objects.update_or_create(
             username=username,
@@ -111,5 +116,10 @@ def seed_teams_and_projects() -> list[DemoLogin]:
             continue
         team = teams[team_slug]
         Membership.objects.update_or_create(team=team, user=user, defaults={"role": role})
-        logins.append(DemoLogin(username, f"{role} of {team.name}"))
+        if respondent_role:
+            Profile.objects.update_or_create(
+                user=user, defaults={"respondent_role": respondent_role}
+            )
+        answers_as = f", answers as {respondent_role.label}" if respondent_role else ""
+        logins.append(DemoLogin(username, f"{role} of {team.name}{answers_as}"))
     return logins

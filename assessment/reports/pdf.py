@@ -25,6 +25,7 @@ from assessment.models import (
 from assessment.reports import svg_charts
 from assessment.results import queries as results
 from assessment.services import submission
+from banks import queries as bank_queries
 from banks.models import Level
 
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
@@ -129,6 +130,9 @@ def portfolio_report_context(data: portfolio.Portfolio, *, requested_by: str) ->
     figures = charts.portfolio_figures(data, data.rows[: portfolio.HEATMAP_ROWS])
     return {
         "data": data,
+        # Named on the cover as people know it, not by its slug (issue #18); its newest version
+        # names the table's columns.
+        "bank_version": bank_queries.latest_published(data.filters.bank),
         "requested_by": requested_by,
         "heatmap_svg": svg_charts.figure_to_svg(figures["heatmap"], width=7.0),
         "distribution_svg": svg_charts.figure_to_svg(

@@ -159,7 +159,13 @@ def _draw_polar(fig: Figure, traces: list[dict], layout: dict) -> None:
             size=FONT_SIZE - 1.5, zorder=5,
             bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.8},
         )  # fmt: skip
-    ax.set_xticks([angles[name] for name in categories], categories)
+    # Long names on two or three lines: constrained layout does not make room for a polar axis'
+    # labels, so one line ran off the drawing ("People, process and governan", issue #18).
+    limit = ax.figure.get_figwidth() * 72 / 4
+    ax.set_xticks(
+        [angles[name] for name in categories],
+        [_wrap(name, limit) or name for name in categories],
+    )
     ax.tick_params(axis="x", pad=4)
     for label, name in zip(ax.get_xticklabels(), categories, strict=True):
         # Labels beside the circle grow away from it instead of running over it.

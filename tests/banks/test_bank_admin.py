@@ -139,3 +139,18 @@ def test_non_staff_cannot_reach_the_bank_admin(client_for, bob, published):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_admin_import_lists_structural_and_rule_problems_in_one_round(client, db):
+    client = factories.login_curator(client)
+    data = small_bank()
+    data["categories"][0]["questions"][1].pop("why")
+    data["categories"][1]["questions"][0]["levels"].pop()
+    upload = SimpleUploadedFile("bad.yaml", files.dump(data).encode())
+
+    response = client.post(reverse("admin:banks_bankversion_import"), {"file": upload})
+
+    assert response.status_code == 400
+    assert "categories[0].questions[1]: &#x27;why&#x27; is a required property" in response.text
+    assert "categories[1].questions[0].levels: expected 3, got 2" in response.text
+    assert not BankVersion.objects.exists()

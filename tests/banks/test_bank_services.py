@@ -14,9 +14,10 @@ def test_publish_reports_every_problem_at_once_and_changes_nothing(draft):
     with pytest.raises(files.BankFileError) as caught:
         bank_services.publish_version(version=draft)
 
-    assert len(caught.value.errors) == 2
-    assert "categories[0].questions[0].levels: expected 3, got 2" in caught.value.errors
-    assert any("unknown question key 'ghost'" in error for error in caught.value.errors)
+    assert caught.value.errors == [
+        'category "data", question "data-a", levels: expected 3, got 2',
+        'category "code", question "code-a", prerequisites: unknown question key \'ghost\'',
+    ]
     assert BankVersion.objects.get(pk=draft.pk).status == BankVersion.Status.DRAFT
 
 

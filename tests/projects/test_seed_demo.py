@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from paydown import scoring
 
 from assessment import queries
@@ -44,7 +45,11 @@ def test_seed_demo_is_idempotent_and_creates_the_cast(db, settings, capsys):
     assert get_user_model().objects.get(username="carol").check_password("paydown-demo")
     assert ("ml-technical-debt", 1, "published") in first["banks"]
     assert ("ml-test-score", 1, "published") in first["banks"]
-    assert "paydown-demo" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "paydown-demo" in out
+    # The label names the version; "(Published)" after it said the status twice (issue #18).
+    assert "Loaded question bank ML Test Score v1.\n" in out
+    assert "(Published)" not in out
 
 
 def test_seed_demo_refuses_with_debug_off_unless_forced(db, settings):
@@ -197,3 +202,56 @@ def test_every_project_was_created_before_its_first_assessment(demo):
         first = project.assessments.order_by("created").first()
         if first is not None:
             assert project.created < first.created, project.slug
+
+
+# --- the demo tells the story (issue #18) --------------------------------------------------------
+
+
+def test_no_two_assessments_of_a_project_share_a_title(demo):
+    for project in Project.objects.all():
+        titles = list(project.assessments.values_list("title", flat=True))
+        assert len(titles) == len(set(titles)), (project.slug, titles)
+
+
+def test_credit_limits_stays_stale_for_good_and_its_manager_sees_it(demo, client):
+    project = Project.objects.get(slug="credit-limits")
+    call_command("seed_demo")  # seeding again reassesses nothing
+
+    last = project.assessments.filter(status="submitted").order_by("-submitted_at").first()
+    assert (timezone.now() - last.submitted_at).days > project.cadence_days
+    assert not project.assessments.exclude(status="submitted").exists()
+    client.force_login(get_user_model().objects.get(username="dave"))
+    rows = table_headed(
+        client.get("/dashboard/", {"staleness": "stale"}).text, "Compare", "Project"
+    )
+    assert [(row[1], row[2]) for row in rows] == [("Credit limits", "Risk Models")]
+
+
+def test_the_demo_has_a_gated_level_and_an_accepted_risk(demo):
+    gated = latest_result("fraud-scoring")
+    assert gated.method_version == 2
+    assert gated.level < scoring.maturity_level(gated.overall)[0]
+    assert Project.objects.get(slug="related-items").accepted_risks.count() == 1
+
+
+def test_risk_models_answers_from_two_roles_and_its_results_compare_them(demo, client):
+    roles = set(
+        Membership.objects.filter(team__slug="risk-models").values_list(
+            "user__profile__respondent_role", "role"
+        )
+    )
+    assert roles == {
+        ("data-scientist", "member"),
+        ("ml-engineer", "manager"),
+        ("ml-engineer", "member"),
+    }
+    result = latest_result("fraud-scoring")
+    client.force_login(get_user_model().objects.get(username="carol"))
+
+    html = client.get(reverse("assessment:results", args=[result.assessment_id])).text
+
+    rows = table_headed(html, "Category", "Data scientist", "ML engineer")
+    assert [row[0] for row in rows][:2] == ["Data", "Code"]
+    data_scientists, ml_engineers = (float(cell.split()[0]) for cell in rows[0][1:3])
+    assert data_scientists >= ml_engineers + 1  # they see their own data practices better
+    assert "Data scientist rate Data" in squeeze(html)  # the gap worth a sentence

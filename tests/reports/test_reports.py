@@ -130,8 +130,8 @@ def test_small_portfolio_report_is_served_directly(
 ):
     client = client_for(bob)
 
-    # and the audit log's entry for the download
-    with django_assert_num_queries(PORTFOLIO_QUERIES + 1):
+    # and the bank's newest version with its name, for the cover; the audit log's entry
+    with django_assert_num_queries(PORTFOLIO_QUERIES + 2):
         response = client.get(reverse("assessment:portfolio_report"), {"bank": "tiny"})
 
     assert response["Content-Type"] == "application/pdf"
@@ -139,6 +139,7 @@ def test_small_portfolio_report_is_served_directly(
     text = pdf_text(response.getvalue())
     assert "Portfolio of 3 projects" in text
     assert "REQUESTED BY bob" in text  # the style sets the labels in capitals
+    assert "bank Tiny bank (newest version: 1)" in text
     assert "Weak model Search & Ranking 16.7 25.0 p25 0.0 p25" in text
     assert "Strong model Search & Ranking 100.0 100.0 p75 100.0 p75" in text
     assert "Unassessed model Search & Ranking — — — never" in text

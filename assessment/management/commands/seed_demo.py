@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 "DEBUG is off: demo users share a published password. Use --force to seed anyway."
             )
         for version in files.load_shipped_banks():
-            self.stdout.write(f"Loaded question bank {version}.")
+            self.stdout.write(f"Loaded question bank {version.label}.")
         logins = demo.seed_teams_and_projects()
         submitted = assessment_demo.seed_portfolio(extra_projects=projects, history=history)
         if submitted:

@@ -4,6 +4,7 @@ cycles). No database."""
 
 import copy
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
@@ -41,8 +42,12 @@ def format_path(parts: Iterable[str | int | None]) -> str:
 def validate(data: dict[str, Any]) -> list[str]:
     """Every problem with a bank version's data, each prefixed by its path; empty when valid.
 
-    Each stage runs only on data the one before accepted: the rules assume a valid shape, and
-    sorting the scale assumes finite numbers.
+    The JSON Schema first, then the numbers, then the rules a schema cannot say. The later
+    checks assume a valid shape (and sorting the scale, finite numbers), so they read only the
+    parts the earlier ones accepted: a question with a structural problem is left out of the
+    rules, and the others are still checked, so that one upload lists every problem (issue #18:
+    structure and rules came back in two rounds). Only a broken scale, scoring method, version or
+    category list stops them.
     """
     # Texts written as {en: …, de: …} are checked here and read as their English below.
     data, _table, errors = translations.split(copy.deepcopy(data))
@@ -55,49 +60,125 @@ def validate(data: dict[str, Any]) -> list[str]:
         _schema_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]
     )
     errors += [f"{format_path(error.absolute_path)}: {error.message}" for error in structural]
-    return errors or _number_errors(data) or _semantic_errors(data)
+    known = _known_keys(data)
+    checkable = _checkable(data, [tuple(error.absolute_path) for error in structural])
+    if checkable is None:
+        return errors
+    numbers = _number_errors(checkable)
+    errors += [f"{format_path(path)}: {message}" for path, message in numbers]
+    checkable = _checkable(checkable, [path for path, _message in numbers])
+    if checkable is None:
+        return errors
+    return errors + _semantic_errors(checkable, known)
 
 
-def _number_errors(data: dict[str, Any]) -> list[str]:
-    """Every number is stored exactly: finite, with at most the 2 decimals its column keeps."""
-    numbers = [(f"scale[{i}]", value) for i, value in enumerate(data["scale"])]
+# Parts whose problems leave the rest checkable: optional parts are left out of the later checks,
+# and texts are not read by them at all.
+OPTIONAL_PARTS = {"method", "tiers", "mlops_levels", "previous_version", "evidence_link_from_level"}
+TEXT_PARTS = {"slug", "name", "description", "changelog", "level_rule", "evidence_max_age_days"}
+
+
+def _checkable(data: dict[str, Any], broken: list[tuple]) -> dict[str, Any] | None:
+    """The data without the parts the given problem paths lie in: a broken question or category
+    becomes None in its list (so the others keep their index in messages), a broken optional
+    part is left out; None when a problem lies where every later check reads."""
+    drop, categories, questions = set(), set(), set()
+    for path in broken:
+        match path:
+            case (str() as name, *_) if name in OPTIONAL_PARTS:
+                drop.add(name)
+            case (str() as name, *_) if name in TEXT_PARTS:
+                pass
+            case ("categories", int() as c, "questions", int() as q, *_):
+                questions.add((c, q))
+            case ("categories", int() as c, *_):
+                categories.add(c)
+            case _:
+                return None
+    kept = {key: value for key, value in data.items() if key not in drop}
+    kept["categories"] = [
+        None
+        if category is None or c in categories
+        else {
+            **category,
+            "questions": [
+                None if (c, q) in questions else question
+                for q, question in enumerate(category["questions"])
+            ],
+        }
+        for c, category in enumerate(data["categories"])
+    ]
+    return kept
+
+
+def _known_keys(data: dict[str, Any]) -> tuple[set[str], Counter]:
+    """Every category and question key the data names, broken parts included: a reference to a
+    question whose own problem is listed is no second problem."""
+    categories = data.get("categories")
+    categories = (
+        [c for c in categories if isinstance(c, dict)] if isinstance(categories, list) else []
+    )
+    questions = [
+        q
+        for c in categories
+        if isinstance(c.get("questions"), list)
+        for q in c["questions"]
+        if isinstance(q, dict)
+    ]
+    return (
+        {c["key"] for c in categories if isinstance(c.get("key"), str)},
+        Counter(q["key"] for q in questions if isinstance(q.get("key"), str)),
+    )
+
+
+def _present(items: list) -> Iterable[tuple[int, Any]]:
+    """(index, item) for the items the earlier checks accepted (see _checkable)."""
+    return ((i, item) for i, item in enumerate(items) if item is not None)
+
+
+def _number_errors(data: dict[str, Any]) -> list[tuple[tuple, str]]:
+    """Every number is stored exactly: finite, with at most the 2 decimals its column keeps.
+    Each problem comes as (path, message)."""
+    numbers: list[tuple[tuple, Any]] = [(("scale", i), v) for i, v in enumerate(data["scale"])]
     if "gate_share" in data.get("method", {}):
-        numbers.append(("method.gate_share", data["method"]["gate_share"]))
+        numbers.append((("method", "gate_share"), data["method"]["gate_share"]))
     if "evidence_link_from_level" in data:
-        numbers.append(("evidence_link_from_level", data["evidence_link_from_level"]))
+        numbers.append((("evidence_link_from_level",), data["evidence_link_from_level"]))
     for t, tier in enumerate(data.get("tiers", [])):
         if "critical_target" in tier:
-            numbers.append((f"tiers[{t}].critical_target", tier["critical_target"]))
-        numbers += [(f"tiers[{t}].targets.{key}", value) for key, value in tier["targets"].items()]
-    for c, category in enumerate(data["categories"]):
-        numbers.append((f"categories[{c}].weight", category["weight"]))
-        for q, question in enumerate(category["questions"]):
-            q_path = f"categories[{c}].questions[{q}]"
-            numbers.append((f"{q_path}.weight", question["weight"]))
+            numbers.append((("tiers", t, "critical_target"), tier["critical_target"]))
+        numbers += [(("tiers", t, "targets", key), value) for key, value in tier["targets"].items()]
+    for c, category in _present(data["categories"]):
+        numbers.append((("categories", c, "weight"), category["weight"]))
+        for q, question in _present(category["questions"]):
+            q_path = ("categories", c, "questions", q)
+            numbers.append(((*q_path, "weight"), question["weight"]))
             numbers += [
-                (f"{q_path}.levels[{i}].value", level["value"])
+                ((*q_path, "levels", i, "value"), level["value"])
                 for i, level in enumerate(question["levels"])
             ]
             for i, step in enumerate(question["remediation"]):
-                numbers.append((f"{q_path}.remediation[{i}].to", step["to"]))
+                numbers.append(((*q_path, "remediation", i, "to"), step["to"]))
                 if "effort_weeks" in step:
                     numbers.append(
-                        (f"{q_path}.remediation[{i}].effort_weeks", step["effort_weeks"])
+                        ((*q_path, "remediation", i, "effort_weeks"), step["effort_weeks"])
                     )
     errors = []
     for path, value in numbers:
         exact = Decimal(str(value))
         if not exact.is_finite():
-            errors.append(f"{path}: {value} is not a number; use a finite number")
+            errors.append((path, f"{value} is not a number; use a finite number"))
         elif exact.as_tuple().exponent < -2:
             errors.append(
-                f"{path}: {value!r} would be stored as {exact.quantize(CENT)}; "
-                "use at most 2 decimals"
+                (
+                    path,
+                    f"{value!r} would be stored as {exact.quantize(CENT)}; use at most 2 decimals",
+                )
             )
     return errors
 
 
-def _semantic_errors(data: dict[str, Any]) -> list[str]:
+def _semantic_errors(data: dict[str, Any], known: tuple[set[str], Counter]) -> list[str]:
     errors: list[str] = []
     scale = [Decimal(str(value)) for value in data["scale"]]
     if scale != sorted(set(scale)):
@@ -105,19 +186,17 @@ def _semantic_errors(data: dict[str, Any]) -> list[str]:
     scale_text = _format_scale(data["scale"])
 
     seen_categories: set[str] = set()
-    question_keys = Counter(
-        question["key"] for category in data["categories"] for question in category["questions"]
-    )
+    category_keys, question_keys = known
     prerequisites: dict[str, list[str]] = {}
     question_paths: dict[str, str] = {}
     signal_rules: dict[str, str] = {}
 
-    for c, category in enumerate(data["categories"]):
+    for c, category in _present(data["categories"]):
         c_path = f"categories[{c}]"
         if category["key"] in seen_categories:
             errors.append(f"{c_path}.key: duplicate category key '{category['key']}'")
         seen_categories.add(category["key"])
-        for q, question in enumerate(category["questions"]):
+        for q, question in _present(category["questions"]):
             q_path = f"{c_path}.questions[{q}]"
             key = question["key"]
             if key in question_paths:
@@ -147,7 +226,7 @@ def _semantic_errors(data: dict[str, Any]) -> list[str]:
             f"evidence_link_from_level: {data['evidence_link_from_level']} is not on the "
             f"version's scale {scale_text}"
         )
-    errors += _tier_errors(data, scale, seen_categories, question_keys)
+    errors += _tier_errors(data, scale, category_keys, question_keys)
     errors += _mlops_level_errors(data.get("mlops_levels", {}), scale, question_keys)
     errors += _previous_version_errors(data, question_keys)
     # The method's own shape first: a wrong scale also makes every level wrong, listed after it.
@@ -173,7 +252,7 @@ def _ml_test_score_errors(data: dict[str, Any], scale: list[Decimal]) -> list[st
         errors.append(
             f"categories: the ML Test Score has four sections, got {len(data['categories'])}"
         )
-    for c, category in enumerate(data["categories"]):
+    for c, category in _present(data["categories"]):
         if Decimal(str(category["weight"])) != 1:
             errors.append(
                 f"categories[{c}].weight: every section weighs 1, got {category['weight']}"
@@ -183,7 +262,7 @@ def _ml_test_score_errors(data: dict[str, Any], scale: list[Decimal]) -> list[st
                 f"categories[{c}].questions: a section has seven tests, got "
                 f"{len(category['questions'])}"
             )
-        for q, question in enumerate(category["questions"]):
+        for q, question in _present(category["questions"]):
             if Decimal(str(question["weight"])) != 1:
                 errors.append(
                     f"categories[{c}].questions[{q}].weight: every test weighs 1, got "
@@ -206,8 +285,8 @@ def _method_2_errors(data: dict[str, Any], scale: list[Decimal]) -> list[str]:
         errors.append(
             f"scale: method version 2 needs the levels [0, 1, 2, 3, 4], got {data['scale']}"
         )
-    for c, category in enumerate(data["categories"]):
-        for q, question in enumerate(category["questions"]):
+    for c, category in _present(data["categories"]):
+        for q, question in _present(category["questions"]):
             if question.get("allow_na", True) and not question.get("na_precondition"):
                 errors.append(
                     f"categories[{c}].questions[{q}].na_precondition: with method version 2 a "
@@ -401,3 +480,36 @@ def plain_number(value: Decimal | float | int | None) -> int | float | None:
 
 def _format_scale(scale: list) -> str:
     return "[" + ", ".join(str(number(v)) for v in scale) + "]"
+
+
+_POSITION = re.compile(r"^categories\[(\d+)\](?:\.questions\[(\d+)\])?(?:\.|(?=[:\[]))?")
+
+
+def name_by_keys(errors: list[str], data: dict[str, Any]) -> list[str]:
+    """The messages with their leading `categories[c].questions[q]` named by key instead, as in
+    `category "data", question "data-3", levels: …`: a draft edited in the admin has no file to
+    count positions in (issue #18). A position whose key is unknown stays as it is."""
+    categories = data.get("categories")
+    categories = categories if isinstance(categories, list) else []
+
+    def key_of(items: list, index: int) -> str | None:
+        item = items[index] if index < len(items) else None
+        key = item.get("key") if isinstance(item, dict) else None
+        return key if isinstance(key, str) else None
+
+    def named(error: str) -> str:
+        found = _POSITION.match(error)
+        if not found:
+            return error
+        category = categories[int(found[1])] if int(found[1]) < len(categories) else None
+        names = [key_of(categories, int(found[1]))]
+        if found[2] is not None:
+            questions = category.get("questions") if isinstance(category, dict) else None
+            names.append(key_of(questions if isinstance(questions, list) else [], int(found[2])))
+        if None in names:
+            return error
+        rest = error[found.end() :]
+        label = f'category "{names[0]}"' + (f', question "{names[1]}"' if len(names) > 1 else "")
+        return label + (rest if rest.startswith(":") else f", {rest}")
+
+    return [named(error) for error in errors]
