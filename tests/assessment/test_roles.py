@@ -109,7 +109,10 @@ def test_the_discussion_page_says_which_role_rates_higher(client_for, alice, tea
     comparison = response.context["page"].roles
     assert [row[0] for row in comparison.rows] == ["Data", "Code"]
     assert comparison.rows[0][1] == [roles.Cell(Decimal("0.5"), 2), roles.Cell(Decimal("1.5"), 2)]
-    assert "Platform engineer or SRE rate Data 1.0 levels above Data scientist." in response.text
+    assert (
+        "Data: Platform engineer or SRE answers are 1.0 levels above Data scientist answers, "
+        "on average."
+    ) in response.text
     assert comparison.not_shown == 1  # fay
 
 
