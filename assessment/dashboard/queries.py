@@ -27,8 +27,9 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Collate, Lower
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from paydown import scoring
+from paydown.bankfile import translations as table_of
 
 from assessment import freshness
 from assessment.models import (
@@ -39,6 +40,7 @@ from assessment.models import (
     TeamGapCount,
     TeamScoreCount,
 )
+from banks.localize import Texts
 from banks.models import BankVersion, Category, Question, QuestionBank, Remediation
 from banks.queries import DEFAULT_BANK
 from projects.models import Project, Team
@@ -270,6 +272,8 @@ def _read(
 ) -> Portfolio:
     team_ids = [t.pk for t in teams]
     bank_id, categories = _bank(filters.bank)
+    texts = _page_texts(filters.bank)
+    categories = [(key, texts.category_name(key, name)) for key, name in categories]
     keys = [key for key, _ in categories]
     now = timezone.now()
     stale_before = now - timedelta(days=filters.stale_days)
@@ -311,7 +315,7 @@ def _read(
         page=page,
         compared=compared,
         trends=_trends([r.project for r in trend_rows], bank_id) if trends else {},
-        common_gaps=_common_gaps(team_ids, bank_id, summary.assessed) if gaps else [],
+        common_gaps=_common_gaps(team_ids, bank_id, summary.assessed, texts) if gaps else [],
         distribution=distribution,
         weakest=_weakest(table, latest.filter(kept), categories) if weakest else [],
     )
@@ -345,6 +349,22 @@ def _bank(slug: str) -> tuple[int | None, list[tuple[str, str]]]:
         newest[key] = (order, name)
     ordered = sorted(newest.items(), key=lambda item: item[1][0])
     return (bank_ids.pop() if bank_ids else None), [(k, name) for k, (_order, name) in ordered]
+
+
+def _page_texts(slug: str) -> Texts:
+    """The bank's newest released version's texts in the page's language: one query, and none
+    when the page is in the banks' own language (English)."""
+    version = BankVersion(translations={})
+    if translation.get_language() != table_of.SOURCE_LANGUAGE:
+        newest = (
+            BankVersion.objects.filter(bank__slug=slug)
+            .exclude(status=BankVersion.Status.DRAFT)
+            .order_by("-number")
+            .only("translations")
+            .first()
+        )
+        version = newest or version
+    return Texts(version)
 
 
 def _latest(team_ids: list[int], bank_id: int | None) -> QuerySet[Project]:
@@ -649,7 +669,7 @@ def _trends(
 
 
 def _common_gaps(
-    team_ids: list[int], bank_id: int | None, assessed: int, limit: int = 8
+    team_ids: list[int], bank_id: int | None, assessed: int, texts: Texts, limit: int = 8
 ) -> list[CommonGap]:
     """The questions most visible projects' latest results answer at level 1 or below (or not
     at all): one investment, many projects. Added up from the teams' counts."""
@@ -662,9 +682,10 @@ def _common_gaps(
         .order_by("-projects", "question_key")[:limit]
     )
     # The newest released version's wording and advice win: rows come oldest version first.
-    first_step = Remediation.objects.filter(
-        question=OuterRef("pk"), to_value=LatestResult.AT_OR_BELOW + 1
-    ).values("advice")[:1]
+    first = LatestResult.AT_OR_BELOW + 1
+    first_step = Remediation.objects.filter(question=OuterRef("pk"), to_value=first).values(
+        "advice"
+    )[:1]
     wording = {
         key: (text, advice or "")
         for key, text, advice in Question.objects.filter(
@@ -678,6 +699,8 @@ def _common_gaps(
     for gap in gaps:
         key = gap["question_key"]
         text, advice = wording.get(key, (key, ""))
+        text = texts.question_text(key, text)
+        advice = texts.text(f"remediation/{key}/{table_of.number_key(first)}", "advice", advice)
         gap_list.append(CommonGap(key, text, gap["projects"], assessed, advice))
     return gap_list
 
@@ -699,6 +722,8 @@ def export(teams: list[Team], filters: Filters) -> Export:
     bank's categories, the histograms, then the rows, fetched in chunks as they are sent."""
     team_ids = [t.pk for t in teams]
     bank_id, categories = _bank(filters.bank)
+    texts = _page_texts(filters.bank)
+    categories = [(key, texts.category_name(key, name)) for key, name in categories]
     keys = [key for key, _ in categories]
     stale_before = timezone.now() - timedelta(days=filters.stale_days)
     latest = _latest(team_ids, bank_id)

@@ -569,3 +569,22 @@ def test_dashboard_charts_go_without_plotly_toolbar_and_the_heatmap_without_colo
     # plotly draws a colour bar's fills with style attributes, which the CSP refuses.
     assert figures["heatmap"]["data"][0]["showscale"] is False
     assert figures["heatmap"]["layout"]["xaxis"]["side"] == "top"
+
+
+def test_a_german_dashboard_names_categories_and_gaps_in_german(
+    client_for, bob, shipped_banks, small_portfolio
+):
+    version = shipped_banks["ml-technical-debt-v3"]
+    keys = [q.key for q in version.questions.all()]
+    factories.make_result(small_portfolio["strong"], version, bob, dict.fromkeys(keys, 1))
+    german = version.translations["categories/data"]["de"]["name"]
+    client = client_for(bob)
+
+    response = client.get(URL, {"bank": "ml-technical-debt"}, headers={"Accept-Language": "de"})
+    in_english = squeeze(client.get(URL, {"bank": "ml-technical-debt"}).text)
+
+    in_german = squeeze(response.text)
+    [gap, *_] = response.context["data"].common_gaps
+    assert german != "Data" and f">{german}<" in in_german and f">{german}<" not in in_english
+    assert gap.text == version.translations[f"questions/{gap.key}"]["de"]["text"]
+    assert gap.text not in in_english
