@@ -1,7 +1,11 @@
 """Pure: score data in, plotly figure dicts out; the web pages and the PDF draw from the same data."""
 
+import math
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 ACCENT = "#1f5f8b"
 TARGET = "#b3261e"
@@ -21,6 +25,53 @@ FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "siz
 
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def _wrapped(name: str, width: int = 12) -> str:
+    """A category name on lines of about `width` characters: plotly never wraps a tick label, so a
+    long one runs out of the chart ("Skills and c", "iguration")."""
+    return "<br>".join(textwrap.wrap(name, width, break_long_words=False)) or name
+
+
+def _category_ticks(names: Sequence[str]) -> dict:
+    """An axis's category labels, wrapped (the names stay the axis values, for hovers and the PDF)."""
+    return {
+        "tickmode": "array",
+        "tickvals": list(names),
+        "ticktext": [_wrapped(n) for n in names],
+        "tickfont": {"size": 11},
+    }
+
+
+def _polar(names: Sequence[str]) -> dict:
+    """A radar's axes: the first category at the top, going clockwise, and the score rings labelled
+    only at 50 and 100, upright, between the first two spokes, where no category line runs: five
+    labelled rings ran into each other on a small radar ("80100")."""
+    step = 360 / len(names) if names else 0
+    return {
+        "radialaxis": {
+            "range": [0, 100],
+            "tickvals": [25, 50, 75, 100],
+            "ticktext": ["", "50", "", "100"],
+            "angle": 90 - step / 2,
+            "tickangle": 0,
+            "showline": False,
+        },
+        "angularaxis": {"rotation": 90, "direction": "clockwise", **_category_ticks(names)},
+    }
+
+
+def _fitted_range(values: Sequence[float | None]) -> list[int]:
+    """The scores' span widened to whole tens and at least 30 points, within 0–100: seven lines
+    between 10 and 45 of a 0–100 axis could not be told apart."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return [0, 100]
+    low = max(0, math.floor((min(present) - 5) / 10) * 10)
+    high = min(100, math.ceil((max(present) + 5) / 10) * 10)
+    while high - low < 30:
+        low, high = max(0, low - 10), min(100, high + 10)
+    return [low, high]
 
 
 def _layout(**extra) -> dict:
@@ -65,9 +116,7 @@ def radar(
             },
         ],  # fmt: skip
         "layout": _layout(
-            polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100]}},
-            showlegend=True,
-            margin={"l": 64, "r": 64, "t": 32, "b": 48},
+            polar=_polar(names), showlegend=True, margin={"l": 72, "r": 72, "t": 56, "b": 64}
         ),
     }
 
@@ -84,7 +133,13 @@ def delta_bars(
                  "name": "This assessment", "marker": {"color": ACCENT}})  # fmt: skip
     return {
         "data": data,
-        "layout": _layout(barmode="group", yaxis={"range": [0, 100], "title": {"text": "Score"}}),
+        "layout": _layout(
+            barmode="group",
+            yaxis={"range": [0, 100], "title": {"text": "Score"}, "automargin": True},
+            # Labels too long for their slot tilt; automargin makes room for them, uncut.
+            xaxis={"automargin": True, **_category_ticks(names)},
+            margin={"l": 48, "r": 24, "t": 40, "b": 24},
+        ),
     }
 
 
@@ -116,6 +171,9 @@ def heatmap(
                 "zmin": 0,
                 "zmax": 100,
                 "colorscale": SEQUENTIAL,
+                # Each cell prints its score, so the web leaves the colour bar out: plotly draws it
+                # with a style attribute, which the CSP refuses (a console error on every load).
+                "showscale": False,
                 "colorbar": {"title": {"text": "Score"}, "thickness": 12},
                 "xgap": 2,
                 "ygap": 2,
@@ -146,7 +204,12 @@ def level_distribution(
             }
             for level, name in enumerate(level_names)
         ],
-        "layout": _layout(barmode="stack", yaxis={"title": {"text": "Projects"}}),
+        "layout": _layout(
+            barmode="stack",
+            yaxis={"title": {"text": "Projects"}, "automargin": True},
+            xaxis={"automargin": True, **_category_ticks(categories)},
+            margin={"l": 48, "r": 24, "t": 40, "b": 24},
+        ),
     }
 
 
@@ -160,9 +223,7 @@ def radar_compare(categories: Sequence[str], series: dict[str, Sequence[Decimal 
                      "line": {"color": PALETTE[index % len(PALETTE)]}, "fill": "none"})  # fmt: skip
     return {
         "data": data,
-        "layout": _layout(
-            polar={"radialaxis": {"range": [0, 100]}}, margin={"l": 64, "r": 64, "t": 40, "b": 48}
-        ),
+        "layout": _layout(polar=_polar(categories), margin={"l": 72, "r": 72, "t": 56, "b": 64}),
     }
 
 
@@ -176,10 +237,21 @@ def trends(
          "line": {"color": PALETTE[index % len(PALETTE)], "width": 3 if emphasize_first and index == 0 else 1.5}}
         for index, (name, points) in enumerate(series.items())
     ]  # fmt: skip
+    low, high = _fitted_range([value for trace in data for value in trace["y"]])
+    # The axis shows only the scores' span, so its title says where that sits on the 0–100 scale.
+    title = (
+        _("Score")
+        if (low, high) == (0, 100)
+        else _("Score (%(low)s–%(high)s of 0–100)") % {"low": low, "high": high}
+    )
     return {
         "data": data,
         "layout": _layout(
-            yaxis={"range": [0, 100], "title": {"text": "Score"}}, hovermode="x unified"
+            yaxis={"range": [low, high], "dtick": 10, "title": {"text": title}, "automargin": True},
+            xaxis={"automargin": True},
+            hovermode="x unified",
+            # Room for the last date's label, tilted on a phone, to the right of the last point.
+            margin={"l": 48, "r": 40, "t": 40, "b": 48},
         ),
     }
 
