@@ -20,6 +20,9 @@ SEQUENTIAL = [
     [1, "#fee838"],
 ]
 PALETTE = ["#1f5f8b", "#e08a00", "#2e8540", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#d35400"]
+# plotly's settings for a page's chart (charts.js reads them): its toolbar covered the legends (on
+# hover, and after a tap on a phone), and each chart's numbers are in its table and the exports.
+WITHOUT_TOOLBAR = {"displayModeBar": False}
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 
 
@@ -27,18 +30,16 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _wrapped(name: str, width: int = 12) -> str:
-    """A category name on lines of about `width` characters: plotly never wraps a tick label, so a
-    long one runs out of the chart ("Skills and c", "iguration")."""
-    return "<br>".join(textwrap.wrap(name, width, break_long_words=False)) or name
-
-
 def _category_ticks(names: Sequence[str]) -> dict:
-    """An axis's category labels, wrapped (the names stay the axis values, for hovers and the PDF)."""
+    """An axis's category names on lines of about 12 characters: plotly never wraps a tick label,
+    so a long one ran out of the chart ("Skills and c"). The names stay the axis's values, for the
+    hovers and the PDF."""
     return {
         "tickmode": "array",
         "tickvals": list(names),
-        "ticktext": [_wrapped(n) for n in names],
+        "ticktext": [
+            "<br>".join(textwrap.wrap(name, 12, break_long_words=False)) or name for name in names
+        ],
         "tickfont": {"size": 11},
     }
 
@@ -47,14 +48,15 @@ def _polar(names: Sequence[str]) -> dict:
     """A radar's axes: the first category at the top, going clockwise, and the score rings labelled
     only at 50 and 100, upright, between the first two spokes, where no category line runs: five
     labelled rings ran into each other on a small radar ("80100")."""
-    step = 360 / len(names) if names else 0
+    between = 90 - (180 / len(names) if names else 0)
     return {
         "radialaxis": {
             "range": [0, 100],
             "tickvals": [25, 50, 75, 100],
             "ticktext": ["", "50", "", "100"],
-            "angle": 90 - step / 2,
-            "tickangle": 0,
+            "angle": between,
+            # Relative to the axis, which plotly turns by its angle: the same angle sets it upright.
+            "tickangle": between,
             "showline": False,
         },
         "angularaxis": {"rotation": 90, "direction": "clockwise", **_category_ticks(names)},
@@ -145,10 +147,12 @@ def delta_bars(
 
 def trend(dates: Sequence[str], series: dict[str, Sequence[Decimal | None]]) -> dict:
     """Scores over time on shared dates: one line per series, the first (overall) drawn bolder."""
-    return trends(
+    figure = trends(
         {name: list(zip(dates, values, strict=True)) for name, values in series.items()},
         emphasize_first=True,
     )
+    figure["config"] = WITHOUT_TOOLBAR
+    return figure
 
 
 def heatmap(
@@ -171,9 +175,6 @@ def heatmap(
                 "zmin": 0,
                 "zmax": 100,
                 "colorscale": SEQUENTIAL,
-                # Each cell prints its score, so the web leaves the colour bar out: plotly draws it
-                # with a style attribute, which the CSP refuses (a console error on every load).
-                "showscale": False,
                 "colorbar": {"title": {"text": "Score"}, "thickness": 12},
                 "xgap": 2,
                 "ygap": 2,
@@ -204,12 +205,7 @@ def level_distribution(
             }
             for level, name in enumerate(level_names)
         ],
-        "layout": _layout(
-            barmode="stack",
-            yaxis={"title": {"text": "Projects"}, "automargin": True},
-            xaxis={"automargin": True, **_category_ticks(categories)},
-            margin={"l": 48, "r": 24, "t": 40, "b": 24},
-        ),
+        "layout": _layout(barmode="stack", yaxis={"title": {"text": "Projects"}}),
     }
 
 
@@ -223,7 +219,9 @@ def radar_compare(categories: Sequence[str], series: dict[str, Sequence[Decimal 
                      "line": {"color": PALETTE[index % len(PALETTE)]}, "fill": "none"})  # fmt: skip
     return {
         "data": data,
-        "layout": _layout(polar=_polar(categories), margin={"l": 72, "r": 72, "t": 56, "b": 64}),
+        "layout": _layout(
+            polar={"radialaxis": {"range": [0, 100]}}, margin={"l": 64, "r": 64, "t": 40, "b": 48}
+        ),
     }
 
 
@@ -261,8 +259,14 @@ def result_figures(categories: Sequence) -> dict[str, dict]:
     names = [row.result.name for row in categories]
     scores = [row.result.score for row in categories]
     return {
-        "radar": radar(names, scores, [row.target for row in categories]),
-        "bars": delta_bars(names, scores, [row.previous for row in categories]),
+        "radar": {
+            **radar(names, scores, [row.target for row in categories]),
+            "config": WITHOUT_TOOLBAR,
+        },
+        "bars": {
+            **delta_bars(names, scores, [row.previous for row in categories]),
+            "config": WITHOUT_TOOLBAR,
+        },
     }
 
 

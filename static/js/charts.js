@@ -2,11 +2,11 @@
 (function () {
   "use strict";
   var CONFIG = {
-    // No toolbar: it covered the legends (on hover, and for good after a tap on a phone), and
-    // each chart's numbers are in its table and the PDF.
-    displayModeBar: false,
-    // Redrawn to the width of its container whenever the window changes size.
+    displaylogo: false,
     responsive: true,
+    // PNG export needs blob: images, which the CSP refuses; SVG works.
+    toImageButtonOptions: { format: "svg" },
+    modeBarButtonsToRemove: ["lasso2d", "select2d"],
     // Names are text: "$x^2$" in a project's name must never be typeset as maths.
     typesetMath: false,
   };
@@ -16,15 +16,16 @@
     if (!source || !window.Plotly || element.dataset.drawn) return;
     element.dataset.drawn = "1";
     var figure = JSON.parse(source.textContent);
-    var layout = figure.layout || {};
     var named = (figure.data || []).filter(function (trace) { return trace.name; }).length;
-    if (element.clientWidth < 560 && named > 3) {
-      // A phone's width fits one legend entry a line: the chart grows by those lines instead of
-      // the legend taking the plot's room (CSSOM, which the CSP allows; style attributes it refuses).
+    if (element.clientWidth < 560 && named > 5) {
+      // A narrow chart fits one legend entry a line: a history's chart (the overall score and a
+      // line per category) grows by those lines instead of its legend taking the plot's room
+      // (set through the CSSOM, which the CSP allows; style attributes it refuses).
       element.style.height = element.clientHeight + 18 * named + "px";
-      layout.legend = Object.assign({}, layout.legend, { font: { size: 11 } });
+      figure.layout.legend = Object.assign({}, figure.layout.legend, { font: { size: 11 } });
     }
-    window.Plotly.newPlot(element, figure.data, layout, CONFIG);
+    // A figure may adjust the page's settings (the dashboard hides the toolbar).
+    window.Plotly.newPlot(element, figure.data, figure.layout, Object.assign({}, CONFIG, figure.config));
   }
 
   function drawAll(root) {
