@@ -46,7 +46,8 @@ OVERFLOW = """() => {
 # reach and a screen reader can name (tabindex="0" and a label), with its cue.
 CUT_CELLS = """() => {
   const problems = [];
-  const named = (el) => el.getAttribute("tabindex") === "0" && el.hasAttribute("aria-label");
+  const named = (el) => el.getAttribute("tabindex") === "0"
+    && (el.hasAttribute("aria-label") || el.hasAttribute("aria-labelledby"));
   // Django's admin changelist scrolls its own table in div.results (its markup, not ours).
   const admin = (el) => el.matches("#changelist .results");
   for (const cell of document.querySelectorAll("main table th, main table td")) {
@@ -121,7 +122,7 @@ def portfolio(shipped_banks, team1, team2, alice, bob, carol, admin_user):
     project = factories.make_project(team1, "Query ranker")
     submitted = []
     for n in range(5):
-        # Low scores that climb slowly (10-45 of 100): the history chart must fit them.
+        # Low scores that climb slowly (about 20 to 50 of 100): the history chart must fit them.
         levels = {q.key: min(4, (index + n) % 3 + (n > 3)) for index, q in enumerate(questions)}
         title = ["2025 Q3", "2025 Q4", "2026 Q1", "2026 Q2", "2026 Q3"][n] + " review"
         result = factories.make_result(project, bank, bob, levels, title=title)
@@ -205,16 +206,14 @@ def _problems(browser, live_server, username: str, pages) -> dict[str, list]:
         errors = []
         page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda error, e=errors: e.append(str(error)))
-        if username == "anonymous":
-            pages_here = pages
-        else:
+        if username != "anonymous":
             log_in(page, username)
-            pages_here = pages
-        for name, url in pages_here:
+        for name, url in pages:
             errors.clear()
-            page.goto(url)
+            response = page.goto(url)
             page.wait_for_load_state("networkidle")
-            problems = []
+            # An error page would fit the window too: each page must be the page asked for.
+            problems = [] if response.status == 200 else [f"status {response.status}"]
             overflow = page.evaluate(OVERFLOW)
             if overflow:
                 widest = overflow["widest"]
