@@ -1,7 +1,11 @@
 """Pure: score data in, plotly figure dicts out; the web pages and the PDF draw from the same data."""
 
+import math
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 ACCENT = "#1f5f8b"
 TARGET = "#b3261e"
@@ -16,11 +20,60 @@ SEQUENTIAL = [
     [1, "#fee838"],
 ]
 PALETTE = ["#1f5f8b", "#e08a00", "#2e8540", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#d35400"]
+# plotly's settings for a page's chart (charts.js reads them): its toolbar covered the legends (on
+# hover, and after a tap on a phone), and each chart's numbers are in its table and the exports.
+WITHOUT_TOOLBAR = {"displayModeBar": False}
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 
 
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def _category_ticks(names: Sequence[str]) -> dict:
+    """An axis's category names on lines of about 12 characters: plotly never wraps a tick label,
+    so a long one ran out of the chart ("Skills and c"). The names stay the axis's values, for the
+    hovers and the PDF."""
+    return {
+        "tickmode": "array",
+        "tickvals": list(names),
+        "ticktext": [
+            "<br>".join(textwrap.wrap(name, 12, break_long_words=False)) or name for name in names
+        ],
+        "tickfont": {"size": 11},
+    }
+
+
+def _polar(names: Sequence[str]) -> dict:
+    """A radar's axes: the first category at the top, going clockwise, and the score rings labelled
+    only at 50 and 100, upright, between the first two spokes, where no category line runs: five
+    labelled rings ran into each other on a small radar ("80100")."""
+    between = 90 - (180 / len(names) if names else 0)
+    return {
+        "radialaxis": {
+            "range": [0, 100],
+            "tickvals": [25, 50, 75, 100],
+            "ticktext": ["", "50", "", "100"],
+            "angle": between,
+            # Relative to the axis, which plotly turns by its angle: the same angle sets it upright.
+            "tickangle": between,
+            "showline": False,
+        },
+        "angularaxis": {"rotation": 90, "direction": "clockwise", **_category_ticks(names)},
+    }
+
+
+def _fitted_range(values: Sequence[float | None]) -> list[int]:
+    """The scores' span widened to whole tens and at least 30 points, within 0–100: seven lines
+    between 10 and 45 of a 0–100 axis could not be told apart."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return [0, 100]
+    low = max(0, math.floor((min(present) - 5) / 10) * 10)
+    high = min(100, math.ceil((max(present) + 5) / 10) * 10)
+    while high - low < 30:
+        low, high = max(0, low - 10), min(100, high + 10)
+    return [low, high]
 
 
 def _layout(**extra) -> dict:
@@ -65,9 +118,7 @@ def radar(
             },
         ],  # fmt: skip
         "layout": _layout(
-            polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100]}},
-            showlegend=True,
-            margin={"l": 64, "r": 64, "t": 32, "b": 48},
+            polar=_polar(names), showlegend=True, margin={"l": 72, "r": 72, "t": 56, "b": 64}
         ),
     }
 
@@ -84,16 +135,24 @@ def delta_bars(
                  "name": "This assessment", "marker": {"color": ACCENT}})  # fmt: skip
     return {
         "data": data,
-        "layout": _layout(barmode="group", yaxis={"range": [0, 100], "title": {"text": "Score"}}),
+        "layout": _layout(
+            barmode="group",
+            yaxis={"range": [0, 100], "title": {"text": "Score"}, "automargin": True},
+            # Labels too long for their slot tilt; automargin makes room for them, uncut.
+            xaxis={"automargin": True, **_category_ticks(names)},
+            margin={"l": 48, "r": 24, "t": 40, "b": 24},
+        ),
     }
 
 
 def trend(dates: Sequence[str], series: dict[str, Sequence[Decimal | None]]) -> dict:
     """Scores over time on shared dates: one line per series, the first (overall) drawn bolder."""
-    return trends(
+    figure = trends(
         {name: list(zip(dates, values, strict=True)) for name, values in series.items()},
         emphasize_first=True,
     )
+    figure["config"] = WITHOUT_TOOLBAR
+    return figure
 
 
 def heatmap(
@@ -202,10 +261,21 @@ def trends(
          "line": {"color": PALETTE[index % len(PALETTE)], "width": 3 if emphasize_first and index == 0 else 1.5}}
         for index, (name, points) in enumerate(series.items())
     ]  # fmt: skip
+    low, high = _fitted_range([value for trace in data for value in trace["y"]])
+    # The axis shows only the scores' span, so its title says where that sits on the 0–100 scale.
+    title = (
+        _("Score")
+        if (low, high) == (0, 100)
+        else _("Score (%(low)s–%(high)s of 0–100)") % {"low": low, "high": high}
+    )
     return {
         "data": data,
         "layout": _layout(
-            yaxis={"range": [0, 100], "title": {"text": "Score"}}, hovermode="x unified"
+            yaxis={"range": [low, high], "dtick": 10, "title": {"text": title}, "automargin": True},
+            xaxis={"automargin": True},
+            hovermode="x unified",
+            # Room for the last date's label, tilted on a phone, to the right of the last point.
+            margin={"l": 48, "r": 40, "t": 40, "b": 48},
         ),
     }
 
@@ -215,8 +285,14 @@ def result_figures(categories: Sequence) -> dict[str, dict]:
     names = [row.result.name for row in categories]
     scores = [row.result.score for row in categories]
     return {
-        "radar": radar(names, scores, [row.target for row in categories]),
-        "bars": delta_bars(names, scores, [row.previous for row in categories]),
+        "radar": {
+            **radar(names, scores, [row.target for row in categories]),
+            "config": WITHOUT_TOOLBAR,
+        },
+        "bars": {
+            **delta_bars(names, scores, [row.previous for row in categories]),
+            "config": WITHOUT_TOOLBAR,
+        },
     }
 
 

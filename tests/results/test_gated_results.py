@@ -168,10 +168,12 @@ def test_a_category_mostly_not_applicable_is_never_a_plain_score(
 
     # data: data-a N/A, data-b at the top (2 of 2) → 100, but over half of its questions are N/A.
     assert (
-        '<th scope="row">Data</th><td class="num">100.0 <span class="badge warn">low confidence: 50 % N/A</span></td>'
+        '<th scope="row">Data</th><td class="num" data-label="Score">100.0 <span class="badge warn">low confidence: 50 % N/A</span></td>'
         in html
     )
-    assert '<th scope="row">Code</th><td class="num">50.0</td>' in html  # nothing N/A: no mark
+    assert (
+        '<th scope="row">Code</th><td class="num" data-label="Score">50.0</td>' in html
+    )  # nothing N/A: no mark
     assert "Data 100.0 low confidence: 50 % N/A" in pdf_body
 
 
