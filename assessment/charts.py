@@ -30,15 +30,16 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _category_ticks(names: Sequence[str]) -> dict:
-    """An axis's category names on lines of about 12 characters: plotly never wraps a tick label,
-    so a long one ran out of the chart ("Skills and c"). The names stay the axis's values, for the
-    hovers and the PDF."""
+def _category_ticks(names: Sequence[str], width: int = 12) -> dict:
+    """An axis's category names on lines of about `width` characters: plotly never wraps a tick
+    label, so a long one ran out of the chart ("Skills and c"). The names stay the axis's values,
+    for the hovers and the PDF."""
     return {
         "tickmode": "array",
         "tickvals": list(names),
         "ticktext": [
-            "<br>".join(textwrap.wrap(name, 12, break_long_words=False)) or name for name in names
+            "<br>".join(textwrap.wrap(name, width, break_long_words=False)) or name
+            for name in names
         ],
         "tickfont": {"size": 11},
     }
@@ -188,26 +189,9 @@ def heatmap(
             yaxis={"autorange": "reversed", "automargin": True},
             # The category names on top, where the reader starts, wrapped rather than cut; plotly
             # turns them when they would still overlap, and the margin grows to fit them.
-            xaxis={
-                "side": "top",
-                "automargin": True,
-                "tickmode": "array",
-                "tickvals": list(categories),
-                "ticktext": [_wrapped(name) for name in categories],
-            },
+            xaxis={"side": "top", "automargin": True, **_category_ticks(categories, width=16)},
         ),
     }
-
-
-def _wrapped(label: str, width: int = 16) -> str:
-    """A tick label broken into lines of about `width` characters at spaces (plotly's <br>)."""
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
 
 
 def level_distribution(
@@ -228,7 +212,9 @@ def level_distribution(
         ],
         # automargin: room below for the category names, which plotly turns on a narrow chart.
         "layout": _layout(
-            barmode="stack", yaxis={"title": {"text": "Projects"}}, xaxis={"automargin": True}
+            barmode="stack",
+            yaxis={"title": {"text": "Projects"}},
+            xaxis={"automargin": True, **_category_ticks(categories)},
         ),
     }
 
@@ -244,9 +230,10 @@ def radar_compare(categories: Sequence[str], series: dict[str, Sequence[Decimal 
     return {
         "data": data,
         "layout": _layout(
-            # Wide side margins: the category names beside the circle were cut ("iguration").
-            polar={"radialaxis": {"range": [0, 100]}},
-            margin={"l": 150, "r": 150, "t": 40, "b": 48},
+            # The category names wrap (_polar), so the radar's margins hold them: side margins wide
+            # enough for unwrapped names ("iguration" was cut) left a phone a dot of a circle.
+            polar=_polar(categories),
+            margin={"l": 72, "r": 72, "t": 56, "b": 64},
         ),
     }
 

@@ -245,12 +245,7 @@ def test_the_login_page_fits_a_phone_and_a_laptop(browser, live_server, db):
         pytest.param("alice", _member_pages, id="member"),
         pytest.param("bob", _manager_pages, id="manager"),
         pytest.param("admin", _staff_pages, id="staff"),
-        pytest.param(
-            "bob",
-            _dashboard_pages,
-            id="dashboard",
-            marks=pytest.mark.xfail(reason="dashboard: Helper A", strict=False),
-        ),
+        pytest.param("bob", _dashboard_pages, id="dashboard"),
     ],
 )
 def test_main_pages_fit_a_phone_and_a_laptop_with_nothing_cut(

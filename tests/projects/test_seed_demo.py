@@ -254,4 +254,4 @@ def test_risk_models_answers_from_two_roles_and_its_results_compare_them(demo, c
     assert [row[0] for row in rows][:2] == ["Data", "Code"]
     data_scientists, ml_engineers = (float(cell.split()[0]) for cell in rows[0][1:3])
     assert data_scientists >= ml_engineers + 1  # they see their own data practices better
-    assert "Data scientist rate Data" in squeeze(html)  # the gap worth a sentence
+    assert "Data: Data scientist answers are" in squeeze(html)  # the gap worth a sentence
