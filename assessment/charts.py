@@ -3,6 +3,7 @@
 import math
 import textwrap
 from collections.abc import Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -259,11 +260,24 @@ def trends(
         "data": data,
         "layout": _layout(
             yaxis={"range": [low, high], "dtick": 10, "title": {"text": title}, "automargin": True},
-            xaxis={"automargin": True},
+            xaxis={"automargin": True, **_date_span([x for trace in data for x in trace["x"]])},
             hovermode="x unified",
             # Room for the last date's label, tilted on a phone, to the right of the last point.
             margin={"l": 48, "r": 40, "t": 40, "b": 48},
         ),
+    }
+
+
+def _date_span(dates: Sequence[str]) -> dict:
+    """Scores of a single fortnight (one assessment each, say) get a month either side, labelled by
+    day: plotly zoomed in to that day's hours ("23:59:59.999")."""
+    days = sorted({date.fromisoformat(str(day)[:10]) for day in dates})
+    if not days or (days[-1] - days[0]).days >= 14:
+        return {}
+    month = timedelta(days=30)
+    return {
+        "range": [(days[0] - month).isoformat(), (days[-1] + month).isoformat()],
+        "tickformat": "%-d %b %Y",
     }
 
 

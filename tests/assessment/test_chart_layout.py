@@ -90,3 +90,13 @@ def test_the_results_and_history_charts_go_without_plotly_s_toolbar():
     history = charts.trend(["2026-01-01"], {"Overall": [D(40)]})
 
     assert [f["config"]["displayModeBar"] for f in [*figures.values(), history]] == [False] * 3
+
+
+def test_a_trend_of_one_day_shows_dates_not_hours():
+    # Projects assessed once, on one day: plotly zoomed to that day's hours ("23:59:59.999").
+    one_day = charts.trends({"a": [("2026-06-30", D(50))], "b": [("2026-06-30", D(60))]})
+    spread = charts.trends({"a": [("2026-03-31", D(50)), ("2026-06-30", D(60))]})
+
+    assert one_day["layout"]["xaxis"]["range"] == ["2026-05-31", "2026-07-30"]
+    assert one_day["layout"]["xaxis"]["tickformat"] == "%-d %b %Y"
+    assert "range" not in spread["layout"]["xaxis"]

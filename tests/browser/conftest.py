@@ -2,8 +2,12 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+
+# The npm tools the browser tests drive (axe-core, Lighthouse), installed by make test.
+TOOLS = Path(__file__).resolve().parents[2] / "tools"
 
 # Playwright's sync API keeps an event loop running in this thread; the tests' own ORM calls are
 # still synchronous, so Django's async-safety guard would refuse them.
@@ -21,18 +25,25 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _chromium_path() -> str | None:
+def chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+def require(ready: bool, reason: str) -> None:
+    """Skip a test whose browser or tool is missing, or fail it where PAYDOWN_REQUIRE_BROWSER says
+    every browser test must run (CI)."""
+    if not ready:
+        if os.environ.get("PAYDOWN_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def browser():
-    path = _chromium_path()
-    if path is None:
-        reason = "no chromium found: apt-get install chromium to run the browser tests"
-        if os.environ.get("PAYDOWN_REQUIRE_BROWSER"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    path = chromium_path()
+    require(
+        path is not None, "no chromium found: apt-get install chromium to run the browser tests"
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,28 +1,18 @@
 """axe-core (WCAG 2.2 A/AA rules) on the main pages, as each kind of user sees them."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 
 from assessment import services
 from assessment.models import Evidence
 from assessment.services import scans
-from tests.browser.conftest import log_in
+from tests.browser.conftest import TOOLS, log_in, require
 from tests.factories import post_answer
 from tests.questionnaire.test_scan_suggestions import DVC, scan_document
 
 pytestmark = pytest.mark.browser
 
-AXE = (
-    Path(__file__).resolve().parents[2]
-    / "tools"
-    / "axe"
-    / "node_modules"
-    / "axe-core"
-    / "axe.min.js"
-)
+AXE = TOOLS / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -35,11 +25,7 @@ def violations(page, url: str) -> list[str]:
 
 
 def test_pages_have_no_axe_violations(browser, live_server, client_for, alice, bob, assessment):
-    if not AXE.exists():
-        reason = "axe-core is not installed: npm ci --prefix tools/axe"
-        if os.environ.get("PAYDOWN_REQUIRE_BROWSER"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require(AXE.exists(), "axe-core is not installed: npm ci --prefix tools/axe")
     client = client_for(alice)
     for key, level in [("data-a", "2"), ("data-b", "0"), ("code-a", "1")]:
         post_answer(client, assessment, key, level, notes="Evidence in the wiki.")

@@ -11,18 +11,11 @@ from django.conf import settings
 
 from assessment import services
 from tests import factories
-from tests.browser.conftest import _chromium_path
+from tests.browser.conftest import TOOLS, chromium_path, require
 
 pytestmark = pytest.mark.browser
 
-LIGHTHOUSE = (
-    Path(__file__).resolve().parents[2]
-    / "tools"
-    / "lighthouse"
-    / "node_modules"
-    / ".bin"
-    / "lighthouse"
-)
+LIGHTHOUSE = TOOLS / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 # Issue #18 asks for 95 in each. Accessibility is held at 100: its audits are axe's rules, which the
 # axe test already requires to pass without a violation at 1280 px, and a single failing one (a faint
 # colour, a small target) still scores 96. Best practices keeps 95, one audit's worth of slack.
@@ -48,7 +41,7 @@ def lighthouse(url: str, *, cookie: str | None, output: Path) -> dict:
     command = [str(LIGHTHOUSE), url, *OPTIONS, f"--output-path={output}"]
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    environment = {**os.environ, "CHROME_PATH": _chromium_path()}
+    environment = {**os.environ, "CHROME_PATH": chromium_path()}
     run = subprocess.run(command, env=environment, timeout=180, capture_output=True, text=True)
     assert run.returncode == 0, f"lighthouse {url} failed: {run.stderr[-2000:]}"
     return json.loads(output.read_text())
@@ -85,14 +78,10 @@ def where(item: dict) -> str:
 def test_main_pages_pass_every_accessibility_audit_and_95_in_best_practices(
     live_server, client_for, bob, team1, project1, shipped_banks, tmp_path
 ):
-    if _chromium_path() is None or not LIGHTHOUSE.exists() or shutil.which("node") is None:
-        reason = (
-            "Lighthouse needs node, chromium and npm ci --prefix tools/lighthouse"
-            " (make test installs it)"
-        )
-        if os.environ.get("PAYDOWN_REQUIRE_BROWSER"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require(
+        chromium_path() is not None and LIGHTHOUSE.exists() and shutil.which("node") is not None,
+        "Lighthouse needs node, chromium and npm ci --prefix tools/lighthouse (make test does it)",
+    )
     # The shipped 54-question bank, as teams use it: long category names, a plan of many steps, a
     # trend of two quarters, and questionnaire counts of two digits (axe reports the contrast of a
     # one-character text as "needs review", never as a violation: a count of 3 hides a faint colour).
