@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from assessment.models import Answer
 from tests.browser.conftest import log_in
+from tests.factories import post_answer
 
 pytestmark = pytest.mark.browser
 
@@ -27,4 +28,35 @@ def test_confirm_carried_answers_from_the_to_confirm_view(page, alice, carried_o
     expect(page.get_by_role("link", name="To confirm 2")).to_be_visible()
     page.get_by_role("link", name="Flagged 0").click()
     expect(page.get_by_text("No question left in this view.")).to_be_visible()
+    assert page.console_problems == []
+
+
+def test_every_view_by_its_key(page, alice, bob, carried_over, client_for):
+    """Each view of the questionnaire, reached by its shortcut, keeps the cards it says: bob
+    changed code-a (0 → 1) and confirmed data-a; data-b still rests on the carried-over answer."""
+    post_answer(client_for(bob), carried_over, "code-a", "1")
+    post_answer(client_for(bob), carried_over, "data-a", "2", confirm="on")
+    log_in(page, "alice")
+    page.goto(carried_over.get_absolute_url())
+    views = {
+        "a": ("show=all", ["data-a", "data-b", "code-a"]),
+        "l": ("show=changed", ["code-a"]),
+        "w": ("show=mine", ["data-a", "data-b", "code-a"]),  # alice answered none
+        "u": ("show=unanswered", []),
+        "t": ("show=to_confirm", ["data-b"]),
+        "f": ("show=flagged", []),
+        "b": ("", ["data-a", "data-b"]),  # by category: the first, Data
+    }
+    for key, (query, shown) in views.items():
+        page.keyboard.press(key)
+        page.wait_for_url(f"**/assessments/{carried_over.pk}/{'?' + query if query else ''}")
+        cards = page.locator("article.question")
+        expect(cards).to_have_count(len(shown))
+        assert [card.get_attribute("id") for card in cards.all()] == [
+            f"question-{k}" for k in shown
+        ]
+    expect(page.get_by_role("link", name="Changed since last")).to_be_visible()
+    page.keyboard.press("n")  # next category
+    page.wait_for_url("**/?category=code")
+    expect(page.locator("article.question")).to_have_count(1)
     assert page.console_problems == []
