@@ -7,8 +7,10 @@ from django.shortcuts import render
 from assessment import access, charts, downloads, exports
 from assessment.dashboard import queries
 from assessment.dashboard.forms import read_filters
+from projects import replica
 
 
+@replica.reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     teams = access.managed_teams(request.user)
     if not teams:

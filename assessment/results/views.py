@@ -22,6 +22,7 @@ from assessment.results.forms import (
     TrackedActionUpdateForm,
     WithdrawRiskForm,
 )
+from projects import replica
 from projects import services as project_services
 
 
@@ -179,6 +180,7 @@ def update_action(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
     return redirect("assessment:backlog", slug=slug)
 
 
+@replica.reads_from_replica
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     project = access.get_project_for_user(request.user, slug)
     page = queries.history_page(

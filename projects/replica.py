@@ -1,0 +1,110 @@
+"""Reads from a PostgreSQL streaming replica (issue #19, first part).
+
+With `DATABASE_REPLICA_URL` set, the pages that only read a lot (the dashboard, the portfolio
+exports, a project's history) read from the replica; everything else, and every write, uses the
+primary. Two exceptions keep the replica invisible to people:
+- whoever wrote in the last `REPLICA_PIN_SECONDS` reads from the primary, so nobody misses their
+  own change behind the replica's lag (a cookie set on every unsafe request);
+- a replica that does not answer (a short connect timeout, asked at most every few seconds) sends
+  the reads to the primary, with a warning in the log.
+Without a replica nothing changes: the router sends everything to the primary."""
+
+import contextvars
+import functools
+import logging
+import time
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+
+REPLICA = "replica"
+PRIMARY = "default"
+PIN_COOKIE = "paydown_pinned_until"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+HEALTH_SECONDS = 5.0  # how long one answer about the replica's health holds
+
+log = logging.getLogger(__name__)
+_reads_from: contextvars.ContextVar[str] = contextvars.ContextVar("reads_from", default=PRIMARY)
+_health = {"checked": float("-inf"), "ready": False}
+
+
+class ReplicaRouter:
+    """Reads go where the running view allows (the primary unless it reads from the replica);
+    writes and migrations always go to the primary. The replica holds the same rows, so relations
+    between objects read from either are fine."""
+
+    def db_for_read(self, model, **hints) -> str:
+        return _reads_from.get()
+
+    def db_for_write(self, model, **hints) -> str:
+        return PRIMARY
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool:
+        return True
+
+    def allow_migrate(self, db, app_label, **hints) -> bool:
+        return db == PRIMARY
+
+
+def configured() -> bool:
+    return REPLICA in settings.DATABASES
+
+
+def pinned(request) -> bool:
+    """Whether this person wrote recently enough that the replica may not have their change."""
+    try:
+        return float(request.COOKIES.get(PIN_COOKIE, "0")) > time.time()
+    except ValueError:  # a tampered cookie reads from the primary: always safe
+        return True
+
+
+def replica_ready(*, now: float | None = None) -> bool:
+    """Whether the replica answers; asked at most every HEALTH_SECONDS per process."""
+    now = time.monotonic() if now is None else now
+    if now - _health["checked"] < HEALTH_SECONDS:
+        return _health["ready"]
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        ready = True
+    except DatabaseError as error:
+        log.warning("The read replica did not answer (%s): reading from the primary.", error)
+        connections[REPLICA].close()
+        ready = False
+    _health.update(checked=now, ready=ready)
+    return ready
+
+
+def reads_from_replica(view):
+    """Mark a view whose reads may come from the replica (see the module's docstring)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        use = configured() and not pinned(request) and replica_ready()
+        token = _reads_from.set(REPLICA if use else PRIMARY)
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            _reads_from.reset(token)
+
+    return wrapper
+
+
+def pin_after_write(get_response):
+    """Middleware: a request that may write pins its sender to the primary for a few seconds."""
+
+    def middleware(request):
+        response = get_response(request)
+        if configured() and request.method not in SAFE_METHODS:
+            until = time.time() + settings.REPLICA_PIN_SECONDS
+            response.set_cookie(
+                PIN_COOKIE,
+                f"{until:.0f}",
+                max_age=settings.REPLICA_PIN_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    return middleware

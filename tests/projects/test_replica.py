@@ -1,0 +1,122 @@
+"""Reads from a streaming replica (issue #19, first part): the marked pages read from it, a person
+who just wrote reads from the primary, and a replica that does not answer sends the reads to the
+primary with a warning."""
+
+import logging
+import time
+
+import pytest
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from config import settings as settings_module
+from projects import replica
+from projects.models import Team
+from tests.test_settings import run_manage
+
+ROUTER = replica.ReplicaRouter()
+
+
+@pytest.fixture
+def with_replica(monkeypatch):
+    """A replica configured and answering (no second server here: the choice is what is tested)."""
+    monkeypatch.setattr(replica, "configured", lambda: True)
+    monkeypatch.setattr(replica, "replica_ready", lambda: True)
+
+
+@replica.reads_from_replica
+def reading_view(request):
+    return HttpResponse(ROUTER.db_for_read(Team))
+
+
+def read_by(request) -> str:
+    return reading_view(request).content.decode()
+
+
+def test_a_marked_page_reads_from_the_replica_and_everything_else_from_the_primary(with_replica):
+    assert read_by(RequestFactory().get("/dashboard/")) == "replica"
+    assert ROUTER.db_for_read(Team) == "default"  # outside the marked view
+    assert ROUTER.db_for_write(Team) == "default"
+    assert ROUTER.allow_migrate("replica", "projects") is False
+
+
+def test_without_a_replica_every_read_goes_to_the_primary():
+    assert "replica" not in settings_module.DATABASES
+    assert read_by(RequestFactory().get("/dashboard/")) == "default"
+
+
+@pytest.mark.parametrize(
+    ("cookie", "expected"),
+    [
+        (lambda now: f"{now + 5:.0f}", "default"),  # wrote 5 s ago: pinned to the primary
+        (lambda now: f"{now - 1:.0f}", "replica"),  # the pin has run out
+        (lambda now: "not-a-time", "default"),  # tampered: the primary, always safe
+    ],
+    ids=["pinned", "expired", "tampered"],
+)
+def test_whoever_wrote_recently_reads_from_the_primary(with_replica, cookie, expected):
+    request = RequestFactory().get("/dashboard/")
+    request.COOKIES[replica.PIN_COOKIE] = cookie(time.time())
+
+    assert read_by(request) == expected
+
+
+@pytest.mark.parametrize(("method", "pins"), [("post", True), ("get", False)])
+def test_a_request_that_may_write_pins_its_sender(with_replica, settings, method, pins):
+    settings.REPLICA_PIN_SECONDS = 10
+    middleware = replica.pin_after_write(lambda request: HttpResponse("ok"))
+
+    response = middleware(getattr(RequestFactory(), method)("/assessments/1/questions/data-a/"))
+
+    cookie = response.cookies.get(replica.PIN_COOKIE)
+    assert (cookie is not None) is pins
+    if pins:
+        assert abs(float(cookie.value) - (time.time() + 10)) < 2
+        assert cookie["max-age"] == 10 and cookie["httponly"]
+
+
+class _Silent:
+    """A replica connection whose server does not answer."""
+
+    def __init__(self):
+        self.asked = 0
+
+    def cursor(self):
+        self.asked += 1
+        raise OperationalError("connection timeout expired")
+
+    def close(self):
+        pass
+
+
+def test_a_replica_that_does_not_answer_sends_reads_to_the_primary_with_a_warning(
+    monkeypatch, caplog
+):
+    silent = _Silent()
+    monkeypatch.setattr(replica, "connections", {replica.REPLICA: silent})
+    monkeypatch.setattr(replica, "_health", {"checked": float("-inf"), "ready": False})
+    monkeypatch.setattr(replica, "configured", lambda: True)
+
+    with caplog.at_level(logging.WARNING, logger="projects.replica"):
+        first = read_by(RequestFactory().get("/dashboard/"))
+        second = read_by(RequestFactory().get("/dashboard/"))
+
+    assert (first, second) == ("default", "default")
+    assert silent.asked == 1  # asked once, then the answer holds for a few seconds
+    assert "The read replica did not answer" in caplog.text
+    assert replica.replica_ready(now=time.monotonic() + replica.HEALTH_SECONDS + 1) is False
+    assert silent.asked == 2
+
+
+def test_the_replica_is_configured_from_the_environment():
+    shown = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['replica'];"
+        "print(d['HOST'], d['PORT'], d['OPTIONS']['connect_timeout'], d['TEST']['MIRROR'], sep='|')",
+        env={"DEBUG": "1", "DATABASE_REPLICA_URL": "postgres://u:p@10.0.0.2:5433/paydown"},
+    )
+
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "10.0.0.2|5433|2|default"
