@@ -324,5 +324,5 @@ def portfolio_figures(data, heatmap_rows: Sequence) -> dict[str, dict]:
     for figure in figures.values():
         # plotly's toolbar covered the legends (on a phone a tap shows it); every number is in
         # the tables and the exports, so the dashboard goes without it.
-        figure["config"] = {"displayModeBar": False}
+        figure["config"] = WITHOUT_TOOLBAR
     return figures

@@ -14,18 +14,18 @@
   // A narrow chart fits one legend entry a line: a chart of more than five lines (a history's:
   // the overall score and one per category) grows by those lines instead of its legend taking
   // the plot's room. Set through the CSSOM, which the CSP allows (style attributes it refuses).
-  function growForLegend(element, source) {
+  function growForLegend(element, figure) {
     if (element.clientWidth >= 560) return;
-    var named = JSON.parse(source.textContent).data.filter(function (trace) { return trace.name; });
+    var named = figure.data.filter(function (trace) { return trace.name; });
     if (named.length > 5) element.style.height = element.clientHeight + 20 * named.length + "px";
   }
 
   function draw(element) {
     var source = document.getElementById(element.dataset.chart);
     if (!source || !window.Plotly || element.dataset.drawn) return;
-    growForLegend(element, source);
     element.dataset.drawn = "1";
     var figure = JSON.parse(source.textContent);
+    growForLegend(element, figure);
     // A figure may adjust the page's settings (the dashboard hides the toolbar).
     window.Plotly.newPlot(element, figure.data, figure.layout, Object.assign({}, CONFIG, figure.config));
   }

@@ -128,11 +128,16 @@
     if (next >= 0 && next < list.length) focusCard(list[next]);
   }
 
+  // A card resting on a carried-over answer offers "Confirm it still holds" in its status.
+  function confirmButton(card) {
+    return card.querySelector(".answer-status button[name='question']");
+  }
+
   function choose(card, value) {
     var radio = card.querySelector('input[type="radio"][name="choice"][value="' + value + '"]');
     if (!radio || radio.disabled) return false;
     // The level already chosen, carried over: choosing it again says it still holds.
-    var confirm = card.querySelector(".answer-status button[name='question']");
+    var confirm = confirmButton(card);
     if (radio.checked && confirm) {
       confirm.click();
       return true;
@@ -187,7 +192,7 @@
     else if (/^[0-9]$/.test(key) && card) handled = choose(card, key);
     else if (key === "x" && card) handled = choose(card, "dont_know");
     else if (key === "c" && card) {
-      var confirm = card.querySelector(".answer-status button[name='question']");
+      var confirm = confirmButton(card);
       if (confirm) confirm.click(); else handled = false;
     }
     else if (key === "e" && card) {
