@@ -21,12 +21,13 @@ def _die_with_parent() -> None:
 class Children:
     """gunicorn and the worker, each in a process group of its own, ended together on exit."""
 
-    def __init__(self) -> None:
+    def __init__(self, log_prefix: str = "/tmp/paydown-bench-") -> None:
         self.processes: dict[str, subprocess.Popen] = {}
         self.logs: dict[str, Path] = {}
+        self.log_prefix = log_prefix
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
-        log = Path(f"/tmp/paydown-bench-{name}.log")
+        log = Path(f"{self.log_prefix}{name}.log")
         self.logs[name] = log
         with log.open("wb") as out:
             process = subprocess.Popen(
@@ -49,6 +50,12 @@ class Children:
     def tail(self, name: str, lines: int = 30) -> str:
         text = self.logs[name].read_text(errors="replace").splitlines()
         return "\n".join(text[-lines:])
+
+    def kill(self, name: str) -> None:
+        """SIGKILL the child and its process group: a machine or container that dies at once."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.processes[name].pid, signal.SIGKILL)
+        self.processes[name].wait()
 
     def stop(self) -> None:
         for process in self.processes.values():

@@ -140,6 +140,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
+# PostgreSQL connections (docs/scaling.md). DATABASE_POOL_SIZE > 0: psycopg's pool in each process,
+# up to that many connections, which needs CONN_MAX_AGE=0 (the pool keeps them instead); worth it
+# with gunicorn's threaded workers. DATABASE_PGBOUNCER=1: behind PgBouncer in transaction mode,
+# where a server-side cursor (the streamed exports' .iterator()) cannot outlive its transaction.
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
+DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER")
+
+
+def postgres_connections(database: dict) -> dict:
+    """The pool and PgBouncer settings applied to one PostgreSQL database's settings."""
+    if "postgresql" not in database["ENGINE"]:
+        return database
+    if DATABASE_POOL_SIZE > 0:
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, DATABASE_POOL_SIZE),
+            "max_size": DATABASE_POOL_SIZE,
+            "timeout": 10,  # seconds a request waits for a free connection before it fails
+        }
+    if DATABASE_PGBOUNCER:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return database
+
+
+postgres_connections(DATABASES["default"])
+
 # A streaming replica for the pages that read a lot (projects/replica.py, issue #19): optional.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 DATABASE_ROUTERS = ["projects.replica.ReplicaRouter"]
@@ -153,6 +179,7 @@ if DATABASE_REPLICA_URL:
         # A replica that does not answer must cost a page little: the reads go to the primary.
         DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    postgres_connections(DATABASES["replica"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

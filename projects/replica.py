@@ -9,6 +9,7 @@ primary. Two exceptions keep the replica invisible to people:
   the reads to the primary, with a warning in the log.
 Without a replica nothing changes: the router sends everything to the primary."""
 
+import contextlib
 import contextvars
 import functools
 import logging
@@ -80,14 +81,33 @@ def reads_from_replica(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        use = configured() and not pinned(request) and replica_ready()
-        token = _reads_from.set(REPLICA if use else PRIMARY)
+        if not (configured() and not pinned(request) and replica_ready()):
+            return _reading_from(PRIMARY, view, request, *args, **kwargs)
         try:
-            return view(request, *args, **kwargs)
-        finally:
-            _reads_from.reset(token)
+            return _reading_from(REPLICA, view, request, *args, **kwargs)
+        except DatabaseError as error:
+            # The replica went away mid-page (make topology-test stops it under load). These
+            # views only read, so the page is read again from the primary, and the replica is
+            # left out until the next health check.
+            log.warning(
+                "The read replica failed during %s (%s): reading from the primary.",
+                request.path,
+                error,
+            )
+            with contextlib.suppress(DatabaseError):
+                connections[REPLICA].close()
+            _health.update(checked=time.monotonic(), ready=False)
+            return _reading_from(PRIMARY, view, request, *args, **kwargs)
 
     return wrapper
+
+
+def _reading_from(alias: str, view, request, *args, **kwargs):
+    token = _reads_from.set(alias)
+    try:
+        return view(request, *args, **kwargs)
+    finally:
+        _reads_from.reset(token)
 
 
 def pin_after_write(get_response):

@@ -88,3 +88,43 @@ def test_a_number_setting_that_is_not_a_number_refuses_to_start():
 
     assert result.returncode != 0
     assert "STALE_AFTER_DAYS='ninety' is not a whole number." in result.stderr
+
+
+SHOW_CONNECTIONS = (
+    "from django.conf import settings; d = settings.DATABASES;"
+    "print([(a, d[a]['CONN_MAX_AGE'], d[a].get('OPTIONS', {}).get('pool'),"
+    " d[a].get('DISABLE_SERVER_SIDE_CURSORS', False)) for a in sorted(d)])"
+)
+POSTGRES_URLS = {
+    "DEBUG": "1",
+    "DATABASE_URL": "postgres://u:p@10.0.0.1:5432/paydown",
+    "DATABASE_REPLICA_URL": "postgres://u:p@10.0.0.2:5432/paydown",
+}
+
+
+def shown_connections(env: dict[str, str]) -> str:
+    shown = run_manage("shell", "-c", SHOW_CONNECTIONS, env=env)
+    assert shown.returncode == 0, shown.stderr
+    return shown.stdout.strip().splitlines()[-1]
+
+
+def test_a_pool_size_gives_both_postgres_databases_a_pool_without_persistent_connections():
+    pool = "{'min_size': 2, 'max_size': 8, 'timeout': 10}"
+    assert shown_connections({**POSTGRES_URLS, "DATABASE_POOL_SIZE": "8"}) == (
+        f"[('default', 0, {pool}, False), ('replica', 0, {pool}, False)]"
+    )
+
+
+def test_without_a_pool_size_connections_persist_as_before():
+    assert shown_connections({**POSTGRES_URLS, "CONN_MAX_AGE": "60"}) == (
+        "[('default', 60, None, False), ('replica', 60, None, False)]"
+    )
+
+
+def test_behind_pgbouncer_server_side_cursors_are_off():
+    assert shown_connections({**POSTGRES_URLS, "DATABASE_PGBOUNCER": "1"}).count(", True)") == 2
+
+
+def test_sqlite_ignores_the_pool_size():
+    env = {"DEBUG": "1", "DATABASE_URL": "sqlite:////tmp/paydown-pool.sqlite3"}
+    assert shown_connections({**env, "DATABASE_POOL_SIZE": "8"}) == "[('default', 0, None, False)]"

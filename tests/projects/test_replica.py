@@ -120,3 +120,37 @@ def test_the_replica_is_configured_from_the_environment():
 
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip().splitlines()[-1] == "10.0.0.2|5433|2|default"
+
+
+def test_a_replica_lost_during_a_page_gives_the_page_from_the_primary(monkeypatch, caplog):
+    """Found by make topology-test: the replica stopped while a dashboard read from it, and the
+    dashboard answered 500. The page is read again from the primary, and the replica is left
+    out until its next health check."""
+    monkeypatch.setattr(replica, "configured", lambda: True)
+    monkeypatch.setattr(replica, "connections", {replica.REPLICA: _Silent()})
+    monkeypatch.setattr(replica, "_health", {"checked": time.monotonic(), "ready": True})
+    read_from = []
+
+    @replica.reads_from_replica
+    def view_losing_its_replica(request):
+        read_from.append(ROUTER.db_for_read(Team))
+        if read_from[-1] == replica.REPLICA:
+            raise OperationalError("server closed the connection unexpectedly")
+        return HttpResponse("page")
+
+    with caplog.at_level(logging.WARNING, logger="projects.replica"):
+        response = view_losing_its_replica(RequestFactory().get("/dashboard/"))
+
+    assert (response.content, read_from) == (b"page", ["replica", "default"])
+    assert replica._health["ready"] is False
+    assert "The read replica failed during /dashboard/" in caplog.text
+    assert read_by(RequestFactory().get("/dashboard/")) == "default"  # left out meanwhile
+
+
+def test_a_failure_on_the_primary_is_not_hidden(with_replica):
+    @replica.reads_from_replica
+    def failing_view(request):
+        raise OperationalError("the primary is down")
+
+    with pytest.raises(OperationalError):
+        failing_view(RequestFactory().get("/dashboard/", HTTP_COOKIE=f"{replica.PIN_COOKIE}=9e99"))
