@@ -225,16 +225,17 @@ AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 60)  # long enough to
 AWS_S3_FILE_OVERWRITE = True
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+
+
 # REDIS_URL: one cache shared by every web node and worker (django-redis); unset, each process has
 # Django's local memory cache. A Redis that fails is a cache miss (logged), never an error page,
 # and costs a request at most a connect timeout; sessions are then kept in the database too
-# (cached_db), so nobody is signed out by a Redis restart.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
+# (cached_db), so nobody is signed out by a Redis restart or outage.
+def redis_caches(url: str) -> dict:
+    return {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": url,
             "KEY_PREFIX": "paydown",
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
@@ -243,7 +244,12 @@ if REDIS_URL:
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Uploads (bank files) are refused above this size before they are parsed.
