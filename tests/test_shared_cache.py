@@ -1,49 +1,17 @@
 """The shared cache (issue #19): REDIS_URL selects django-redis with sessions in cached_db, and a
 Redis that does not answer costs misses, never an error page or a lost sign-in."""
 
-import socket
-
 import pytest
 from django.core import mail
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.urls import reverse
 
 from config import settings as settings_module
 from tests.api.test_api import call, token_for
+from tests.shared_cache import DEAD_REDIS, LOCAL_REDIS, dead_redis, local_redis, redis_answers
+
+__all__ = ["dead_redis", "local_redis"]  # fixtures
 from tests.test_settings import run_manage
-
-# Nothing listens on port 1: a connection is refused at once, as from a stopped Redis.
-DEAD_REDIS = "redis://127.0.0.1:1/0"
-LOCAL_REDIS = "redis://127.0.0.1:6379/15"  # a database of the tests' own
-
-
-def redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def dead_redis(settings):
-    """Production's cache settings, pointed at a Redis that is down."""
-    settings.CACHES = settings_module.redis_caches(DEAD_REDIS)
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    yield caches["default"]
-
-
-@pytest.fixture
-def local_redis(settings):
-    """Production's cache settings on the machine's Redis (skipped where there is none)."""
-    if not redis_answers():
-        pytest.skip("no Redis answers on 127.0.0.1:6379")
-    settings.CACHES = settings_module.redis_caches(LOCAL_REDIS)
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
 
 
 def test_redis_url_selects_django_redis_and_cached_db_sessions():
