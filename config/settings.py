@@ -212,9 +212,8 @@ STORAGES = {
 # bucket stays private: no ACL is sent, so objects keep the bucket's own (private) ACL, and a
 # download is a redirect to a URL signed for AWS_QUERYSTRING_EXPIRE seconds (assessment/downloads.py).
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-AWS_S3_ENDPOINT_URL = (
-    os.environ.get("AWS_S3_ENDPOINT_URL") or None
-)  # MinIO, moto…; browsers use it too
+# Another S3-compatible server (MinIO, moto…); browsers follow the download links to it too.
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
 AWS_S3_SIGNATURE_VERSION = "s3v4"
 AWS_DEFAULT_ACL = None
