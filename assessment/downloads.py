@@ -5,7 +5,8 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.core.files.storage import Storage, default_storage
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from assessment import exports
@@ -33,6 +34,45 @@ def attachment(content: str | bytes, filename: str, *, by, project=None) -> File
         filename=filename,
         content_type=CONTENT_TYPES[extension],
     )
+
+
+def presigned_url(storage: Storage, name: str, *, filename: str) -> str | None:
+    """A short-lived link to `name` that downloads it as `filename`, when the storage signs its
+    URLs (django-storages' S3 backend: `querystring_auth`); None for a storage that cannot, such as
+    local files. The object store answers the download itself, with the headers signed into the
+    link, so the file never passes through a web node."""
+    if not getattr(storage, "querystring_auth", False):
+        return None
+    extension = filename.rsplit(".", 1)[-1]
+    return storage.url(
+        name,
+        parameters={
+            "ResponseContentDisposition": content_disposition_header(True, filename),
+            "ResponseContentType": CONTENT_TYPES[extension],
+        },
+    )
+
+
+def stored_file(
+    name: str, filename: str, *, by, project=None
+) -> FileResponse | HttpResponseRedirect:
+    """A file kept in the default storage, as `filename`: a redirect (302) to a presigned link on
+    an object store, else streamed from here. FileNotFoundError, before the audit log's entry, when
+    the file has gone."""
+    link = presigned_url(default_storage, name, filename=filename)
+    if link is None:
+        opened = default_storage.open(name, "rb")
+        recorded(by=by, project=project, filename=filename)
+        extension = filename.rsplit(".", 1)[-1]
+        return FileResponse(
+            opened, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[extension]
+        )
+    # Signing is local, so a lost object would only show as the store's 404 in the browser: one
+    # HEAD request keeps the caller's "render it again" path.
+    if not default_storage.exists(name):
+        raise FileNotFoundError(name)
+    recorded(by=by, project=project, filename=filename)
+    return HttpResponseRedirect(link)
 
 
 def export(

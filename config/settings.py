@@ -233,6 +233,51 @@ STORAGES = {
     },
 }
 
+# Beyond one machine (issue #19), all optional. With AWS_STORAGE_BUCKET_NAME the reports go to an
+# S3-compatible bucket (django-storages; boto3 takes AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+# or an instance role, from the environment itself, so no secret is copied into settings). The
+# bucket stays private: no ACL is sent, so objects keep the bucket's own (private) ACL, and a
+# download is a redirect to a URL signed for AWS_QUERYSTRING_EXPIRE seconds (assessment/downloads.py).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+# Another S3-compatible server (MinIO, moto…); browsers follow the download links to it too.
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True
+AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 60)  # long enough to start a download
+# Report names are unique (a result's hash, a job's id): overwriting an equal file is harmless and
+# saves the existence check a fresh name would cost.
+AWS_S3_FILE_OVERWRITE = True
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+
+
+# REDIS_URL: one cache shared by every web node and worker (django-redis); unset, each process has
+# Django's local memory cache. A Redis that fails is a cache miss (logged), never an error page,
+# and costs a request at most a connect timeout; sessions are then kept in the database too
+# (cached_db), so nobody is signed out by a Redis restart or outage.
+def redis_caches(url: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "paydown",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Uploads (bank files) are refused above this size before they are parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024 + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

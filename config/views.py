@@ -75,7 +75,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         key = "paydown:password-reset:" + form.cleaned_data["email"].strip().lower()
         cache.add(key, 0, timeout=3600)
-        if cache.incr(key) > settings.PAYDOWN_RESET_EMAILS_PER_HOUR:
+        sent = cache.incr(key)  # None while a shared cache is down: the email goes, uncounted
+        if sent is not None and sent > settings.PAYDOWN_RESET_EMAILS_PER_HOUR:
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
 

@@ -44,6 +44,10 @@ def _spend_budget(token: ApiToken) -> None:
     except ValueError:  # evicted between add and incr: count this request as the first
         cache.set(key, 1, timeout=WINDOW_SECONDS * 2)
         used = 1
+    if used is None:
+        # A shared cache that is down answers None (django-redis IGNORE_EXCEPTIONS): the request
+        # goes uncounted rather than failing, as an outage must not stop the API (issue #19).
+        return
     if used > limit:
         retry = math.ceil((window + 1) * WINDOW_SECONDS - time.time())
         problem = Problem(

@@ -2,8 +2,7 @@
 the storage, and the portfolio report, small ones served directly, large ones queued for the
 worker with a progress page."""
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,16 +17,10 @@ from assessment.reports import pdf, tasks
 SYNC_REPORT_LIMIT = 100
 
 
-def _stored_pdf(job: ReportJob, *, by, project=None) -> FileResponse:
-    """The finished job's file, streamed from the storage; FileNotFoundError when it has gone."""
-    opened = default_storage.open(job.file.name, "rb")
-    downloads.recorded(by=by, project=project, filename=job.filename)
-    return FileResponse(
-        opened,
-        as_attachment=True,
-        filename=job.filename,
-        content_type=downloads.CONTENT_TYPES["pdf"],
-    )
+def _stored_pdf(job: ReportJob, *, by, project=None) -> HttpResponse:
+    """The finished job's file from the storage (streamed, or a redirect to a presigned link on an
+    object store); FileNotFoundError when it has gone."""
+    return downloads.stored_file(job.file.name, job.filename, by=by, project=project)
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,7 +81,7 @@ def report_job(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, template, {"job": job})
 
 
-def report_job_download(request: HttpRequest, job_id: int) -> FileResponse:
+def report_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     job = access.get_report_job_for_user(request.user, job_id)
     if job.status != ReportJob.Status.DONE:
         raise Http404

@@ -18,6 +18,7 @@ from assessment.models import (
     QuestionResult,
     TrackedAction,
 )
+from assessment.results import cache as result_cache
 from assessment.roles import Comparison as RoleComparison
 from banks.localize import Texts
 from banks.models import BankVersion, Question
@@ -28,13 +29,13 @@ from projects.models import AcceptedRisk, Project
 def load_result(assessment: Assessment, *, answers: bool = False) -> AssessmentResult:
     """The stored result with its categories and questions (three queries), and with `answers`
     its answer snapshots (a fourth), for exports and reports. Submitting stores the result in the
-    same transaction, so every submitted assessment has one."""
-    related = ["categories", "questions", *(["answers"] if answers else [])]
-    return (
-        AssessmentResult.objects.select_related("version__bank")
-        .prefetch_related(*related)
-        .get(assessment=assessment)
+    same transaction, so every submitted assessment has one. Its rows come from the cache once
+    read (results/cache.py): then the result row is the only query."""
+    result = AssessmentResult.objects.select_related("version__bank").get(assessment=assessment)
+    result_cache.prefetch_rows(
+        result, ["categories", "questions", *(["answers"] if answers else [])]
     )
+    return result
 
 
 def localized(result: AssessmentResult) -> Texts:

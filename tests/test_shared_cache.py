@@ -1,0 +1,102 @@
+"""The shared cache (issue #19): REDIS_URL selects django-redis with sessions in cached_db, and a
+Redis that does not answer costs misses, never an error page or a lost sign-in."""
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from config import settings as settings_module
+from tests.api.test_api import call, token_for
+from tests.shared_cache import DEAD_REDIS, LOCAL_REDIS, dead_redis, local_redis, redis_answers
+
+__all__ = ["dead_redis", "local_redis"]  # fixtures
+from tests.test_settings import run_manage
+
+
+def test_redis_url_selects_django_redis_and_cached_db_sessions():
+    shown = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; c = s.CACHES['default'];"
+        "print(c['BACKEND'], c['LOCATION'], c['OPTIONS']['IGNORE_EXCEPTIONS'],"
+        " c['OPTIONS']['SOCKET_CONNECT_TIMEOUT'], s.SESSION_ENGINE, sep='|')",
+        env={"DEBUG": "1", "REDIS_URL": "redis://10.0.0.3:6379/2"},
+    )
+    default = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s;"
+        "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, sep='|')",
+        env={"DEBUG": "1"},
+    )
+
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == (
+        "django_redis.cache.RedisCache|redis://10.0.0.3:6379/2|True|0.5|"
+        "django.contrib.sessions.backends.cached_db"
+    )
+    assert default.stdout.strip().splitlines()[-1] == (
+        "django.core.cache.backends.locmem.LocMemCache|django.contrib.sessions.backends.db"
+    )
+
+
+def test_a_dead_redis_reads_as_a_miss_and_is_logged(dead_redis, caplog):
+    assert cache.set("k", 1) is None
+    assert cache.get("k") is None
+    assert cache.add("k", 0) is None
+    assert cache.incr("k") is None  # not a number: its callers read None as "not counted"
+    assert "Exception ignored" in caplog.text
+
+
+def test_the_api_answers_while_redis_is_down(client, alice, project1, dead_redis):
+    token = token_for(alice)
+
+    responses = [call(client, "get", "/projects", token) for _ in range(2)]
+
+    assert [r.status_code for r in responses] == [200, 200]
+    assert [p["slug"] for p in responses[1].json()["items"]] == [project1.slug]
+
+
+def test_the_api_budget_is_counted_in_redis(client, alice, project1, local_redis, settings):
+    settings.PAYDOWN_API_RATE = 2
+    token = token_for(alice)
+
+    statuses = [call(client, "get", "/projects", token).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+
+
+def test_a_password_reset_is_sent_while_redis_is_down(client, alice, dead_redis):
+    alice.email = "alice@example.com"
+    alice.save(update_fields=["email"])
+
+    response = client.post(reverse("password_reset"), {"email": "alice@example.com"})
+
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+
+
+def test_sign_in_and_a_signed_in_page_work_while_redis_is_down(client, alice, project1, dead_redis):
+    signed_in = client.post(reverse("login"), {"username": "alice", "password": "pw-for-tests"})
+    page = client.get(reverse("projects:home"))
+
+    assert signed_in.status_code == 302
+    assert page.status_code == 200
+    assert project1.name in page.text
+    assert page.wsgi_request.user == alice
+
+
+def test_a_session_outlives_a_redis_outage(client, alice, project1, settings):
+    if not redis_answers():
+        pytest.skip("no Redis answers on 127.0.0.1:6379")
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.CACHES = settings_module.redis_caches(LOCAL_REDIS)
+    client.post(reverse("login"), {"username": "alice", "password": "pw-for-tests"})
+    assert client.get(reverse("projects:home")).wsgi_request.user == alice
+
+    settings.CACHES = settings_module.redis_caches(DEAD_REDIS)  # Redis stops
+    page = client.get(reverse("projects:home"))
+
+    assert page.status_code == 200
+    assert page.wsgi_request.user == alice
