@@ -357,6 +357,30 @@ PAYDOWN_SCHEDULE = {
         "anchor": datetime(2026, 1, 1, 6, tzinfo=UTC),  # daily, 06:00 UTC
     },
 }
+
+# Many workers (issue #19, scheduler/workers.py): each records a heartbeat every
+# WORKER_HEARTBEAT_SECONDS and as often puts the running jobs of a worker silent for
+# WORKER_LOST_AFTER_SECONDS back on the queue; a job whose worker was lost TASK_MAX_ATTEMPTS times
+# is failed. Finished jobs older than TASK_RESULTS_KEEP_DAYS are pruned daily.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_LOST_AFTER_SECONDS = env_int("WORKER_LOST_AFTER_SECONDS", 60)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 14)
+if not 1 <= WORKER_HEARTBEAT_SECONDS <= WORKER_LOST_AFTER_SECONDS // 3:
+    # A worker stops itself one beat before the others would count it lost, and must be able to
+    # miss a beat before that; closer, a live worker's job could run twice.
+    raise ImproperlyConfigured(
+        "WORKER_LOST_AFTER_SECONDS must be at least three times WORKER_HEARTBEAT_SECONDS "
+        "(at least 1)."
+    )
+if TASK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("TASK_MAX_ATTEMPTS must be at least 1.")
+PAYDOWN_SCHEDULE["prune-finished-work"] = {
+    "task": "scheduler.tasks.prune_finished_work",
+    "every_hours": 24,
+    "anchor": datetime(2026, 1, 1, 3, tzinfo=UTC),  # daily, 03:00 UTC
+}
+
 # The address the emails' links start with (no request to read it from in the worker).
 PAYDOWN_BASE_URL = os.environ.get("PAYDOWN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -1,7 +1,9 @@
 """Background tasks, run by `manage.py db_worker` from the database queue (django-tasks)."""
 
 from django.db import transaction
-from django_tasks import task
+from django.dispatch import receiver
+from django_tasks import TaskResultStatus, task
+from django_tasks.signals import task_finished
 
 from assessment.models import AssessmentResult, ReportJob
 from assessment.reports import pdf
@@ -67,3 +69,17 @@ def _run(job: ReportJob, run) -> None:
             status=ReportJob.Status.FAILED, message=f"Failed: {type(error).__name__}"
         )
         raise
+
+
+@receiver(task_finished, dispatch_uid="report-job-of-a-failed-render")
+def fail_the_job_of_a_failed_render(sender, task_result, **kwargs) -> None:
+    """A render failed without reaching `_run` (its worker was lost on its last attempt, see
+    scheduler/workers.py): its job fails too, so the job page stops polling. Connected when this
+    module is imported, which reading the task of the result has done."""
+    renders = {render_assessment_report.module_path, render_portfolio_report.module_path}
+    if task_result.status != TaskResultStatus.FAILED or task_result.task.module_path not in renders:
+        return
+    error = task_result.errors[-1].exception_class_path.rsplit(".", 1)[-1]
+    ReportJob.objects.filter(pk=task_result.args[0]).exclude(
+        status__in=[ReportJob.Status.DONE, ReportJob.Status.FAILED]
+    ).update(status=ReportJob.Status.FAILED, message=f"Failed: {error}")

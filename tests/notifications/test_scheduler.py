@@ -49,7 +49,11 @@ def test_the_due_occurrence_is_the_latest_at_or_before_now(now, due):
 def test_the_shipped_schedule_names_real_tasks(settings):
     from django.utils.module_loading import import_string
 
-    assert {job.name for job in jobs()} == {"weekly-digest", "stale-reminders"}
+    assert {job.name for job in jobs()} == {
+        "weekly-digest",
+        "stale-reminders",
+        "prune-finished-work",
+    }
     for job in jobs():
         assert callable(import_string(job.task).enqueue)
 

@@ -1,12 +1,16 @@
-"""`manage.py worker`: django-tasks' database worker, with the scheduler ticking beside it."""
+"""`manage.py worker`: django-tasks' database worker, with the scheduler and the heartbeat beside it."""
 
 import logging
+import os
 import threading
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
+from scheduler import workers
 from scheduler.schedule import Scheduler
 
 logger = logging.getLogger(__name__)
@@ -26,15 +30,28 @@ def run_scheduler(worker_id: str, stop: threading.Event) -> None:
 
 
 class Command(db_worker.Command):
-    help = "Run queued tasks, and enqueue the scheduled jobs (settings.PAYDOWN_SCHEDULE) when due."
+    help = (
+        "Run queued tasks, enqueue the scheduled jobs (settings.PAYDOWN_SCHEDULE) when due, and "
+        "put the jobs of lost workers back on the queue."
+    )
 
     def handle(self, *args, **options):
+        reloader_parent = os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+        if options["reload"] and not options["batch"] and reloader_parent:
+            # The reloader's parent only restarts its child on code changes; the child works.
+            return super().handle(*args, **options)
+        worker_id = options["worker_id"]
         stop = threading.Event()
-        thread = threading.Thread(
-            target=run_scheduler, args=(options["worker_id"], stop), daemon=True, name="scheduler"
+        heartbeat = threading.Thread(
+            target=workers.keep_alive, args=(worker_id, stop), daemon=True, name="heartbeat"
         )
-        thread.start()
+        heartbeat.start()
+        threading.Thread(
+            target=run_scheduler, args=(worker_id, stop), daemon=True, name="scheduler"
+        ).start()
         try:
             super().handle(*args, **options)
         finally:
             stop.set()
+            # It removes this worker's heartbeat as it ends.
+            heartbeat.join(timeout=settings.WORKER_HEARTBEAT_SECONDS + 5)
