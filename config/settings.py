@@ -148,8 +148,9 @@ DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
 DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER")
 
 
-def postgres_connections(database: dict) -> dict:
-    """The pool and PgBouncer settings applied to one PostgreSQL database's settings."""
+def postgres_connections(database: dict, *, wait_seconds: int = 10) -> dict:
+    """The pool and PgBouncer settings applied to one PostgreSQL database's settings; a request
+    waits at most `wait_seconds` for a free connection, then fails."""
     if "postgresql" not in database["ENGINE"]:
         return database
     if DATABASE_POOL_SIZE > 0:
@@ -157,7 +158,7 @@ def postgres_connections(database: dict) -> dict:
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": min(2, DATABASE_POOL_SIZE),
             "max_size": DATABASE_POOL_SIZE,
-            "timeout": 10,  # seconds a request waits for a free connection before it fails
+            "timeout": wait_seconds,
         }
     if DATABASE_PGBOUNCER:
         database["DISABLE_SERVER_SIDE_CURSORS"] = True
@@ -179,7 +180,8 @@ if DATABASE_REPLICA_URL:
         # A replica that does not answer must cost a page little: the reads go to the primary.
         DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    postgres_connections(DATABASES["replica"])
+    # A replica that stopped must cost a page 2 s at most, as its connect timeout does.
+    postgres_connections(DATABASES["replica"], wait_seconds=2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -322,11 +324,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"once_a_minute": {"()": "config.logging.OncePerInterval", "seconds": 60}},
     # WeasyPrint narrates every layout step and every SVG style it passes over; keep real errors.
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        # The cache calls django-redis ignores while Redis is down: one line a minute.
+        "django_redis.cache": {"filters": ["once_a_minute"]},
     },
 }
 

@@ -1,6 +1,9 @@
 """The shared cache (issue #19): REDIS_URL selects django-redis with sessions in cached_db, and a
 Redis that does not answer costs misses, never an error page or a lost sign-in."""
 
+import logging
+import sys
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -41,12 +44,16 @@ def test_redis_url_selects_django_redis_and_cached_db_sessions():
     )
 
 
-def test_a_dead_redis_reads_as_a_miss_and_is_logged(dead_redis, caplog):
+def test_a_dead_redis_reads_as_a_miss_and_is_logged_once(dead_redis, caplog):
+    (once,) = logging.getLogger("django_redis.cache").filters  # settings.LOGGING's, per process
+    once.next_at = float("-inf")
+
     assert cache.set("k", 1) is None
     assert cache.get("k") is None
     assert cache.add("k", 0) is None
     assert cache.incr("k") is None  # not a number: its callers read None as "not counted"
-    assert "Exception ignored" in caplog.text
+    logged = [r for r in caplog.records if r.name == "django_redis.cache"]
+    assert len(logged) == 1 and logged[0].getMessage().startswith("The cache failed")
 
 
 def test_the_api_answers_while_redis_is_down(client, alice, project1, dead_redis):
@@ -100,3 +107,31 @@ def test_a_session_outlives_a_redis_outage(client, alice, project1, settings):
 
     assert page.status_code == 200
     assert page.wsgi_request.user == alice
+
+
+def test_a_cache_outage_logs_one_line_a_minute_not_a_traceback_per_call():
+    from config.logging import OncePerInterval
+
+    now = [0.0]
+    once = OncePerInterval(seconds=60, clock=lambda: now[0])
+
+    def ignored() -> logging.LogRecord:
+        try:
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        except ConnectionError:
+            return logging.LogRecord(
+                "django_redis.cache", logging.ERROR, __file__, 1, "Exception ignored", (),
+                sys.exc_info(),
+            )  # fmt: skip
+
+    burst = [ignored() for _ in range(500)]
+    passed = [record for record in burst if once.filter(record)]
+    now[0] = 61.0
+    later = ignored()
+
+    assert [r.getMessage() for r in passed] == [
+        "The cache failed, serving without it "
+        "(ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused.)"
+    ]
+    assert passed[0].exc_info is None and passed[0].levelname == "WARNING"
+    assert once.filter(later) and later.getMessage().endswith("; 499 more since the last such line")

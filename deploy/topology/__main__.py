@@ -372,7 +372,13 @@ def report(
     )
 
     manager = load.Browser(load.Nodes([live_port]), load.Figures(), cast.managers[0][1])
-    result = ReportJob.objects.filter(status=ReportJob.Status.DONE).select_related("result").first()
+    result = (
+        ReportJob.objects.filter(
+            status=ReportJob.Status.DONE, requested_by__username=cast.managers[0][0]
+        )
+        .select_related("result")
+        .first()
+    )
     connections.close_all()
     checks.check(*presigned_download(manager, result.result.assessment_id, live_port))
 

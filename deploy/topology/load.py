@@ -139,7 +139,12 @@ def respondent(
                     figures.unknown.discard(answer)
                 elif status is None:
                     figures.unknown.add(answer)
-        time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        pause(rng, think, until)
+
+
+def pause(rng: random.Random, think: float, until: float) -> None:
+    """A person's pause before the next action, cut short when the run ends."""
+    time.sleep(max(0.0, min(rng.uniform(0.5 * think, 1.5 * think), until - time.monotonic())))
 
 
 def manager(
@@ -149,7 +154,7 @@ def manager(
     browser = Browser(nodes, figures, session)
     while time.monotonic() < until:
         browser.request("dashboard", "GET", "/dashboard/")
-        time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        pause(rng, think, until)
 
 
 def start(
