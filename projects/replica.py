@@ -23,10 +23,11 @@ PRIMARY = "default"
 PIN_COOKIE = "paydown_pinned_until"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 HEALTH_SECONDS = 5.0  # how long one answer about the replica's health holds
+DOWN_SECONDS_MAX = 60.0  # a replica that stays down is asked twice as late each time, up to this
 
 log = logging.getLogger(__name__)
 _reads_from: contextvars.ContextVar[str] = contextvars.ContextVar("reads_from", default=PRIMARY)
-_health = {"checked": float("-inf"), "ready": False}
+_health = {"checked": float("-inf"), "ready": False, "wait": HEALTH_SECONDS}
 
 
 class ReplicaRouter:
@@ -60,20 +61,26 @@ def pinned(request) -> bool:
 
 
 def replica_ready(*, now: float | None = None) -> bool:
-    """Whether the replica answers; asked at most every HEALTH_SECONDS per process."""
+    """Whether the replica answers; asked at most every HEALTH_SECONDS per process, and while it
+    does not answer, twice as late each time (each ask may cost a page the connect timeout)."""
     now = time.monotonic() if now is None else now
-    if now - _health["checked"] < HEALTH_SECONDS:
+    if now - _health["checked"] < _health["wait"]:
         return _health["ready"]
     try:
         with connections[REPLICA].cursor() as cursor:
             cursor.execute("SELECT 1")
-        ready = True
     except DatabaseError as error:
         log.warning("The read replica did not answer (%s): reading from the primary.", error)
         connections[REPLICA].close()
-        ready = False
-    _health.update(checked=now, ready=ready)
-    return ready
+        mark_down(now)
+        return False
+    _health.update(checked=now, ready=True, wait=HEALTH_SECONDS)
+    return True
+
+
+def mark_down(now: float) -> None:
+    wait = min(DOWN_SECONDS_MAX, 2 * _health["wait"]) if not _health["ready"] else HEALTH_SECONDS
+    _health.update(checked=now, ready=False, wait=wait)
 
 
 def reads_from_replica(view):
@@ -96,7 +103,7 @@ def reads_from_replica(view):
             )
             with contextlib.suppress(DatabaseError):
                 connections[REPLICA].close()
-            _health.update(checked=time.monotonic(), ready=False)
+            mark_down(time.monotonic())
             return _reading_from(PRIMARY, view, request, *args, **kwargs)
 
     return wrapper

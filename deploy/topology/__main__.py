@@ -205,6 +205,7 @@ def run(args, clusters: Clusters, children: Children, started: float) -> int:
     faults.run(redis_port)
     for thread in threads:
         thread.join()
+    faults.cpu["end"] = cpu_seconds(children.processes["web-2"].pid)
     load_seconds = time.monotonic() - load_started
     print(f"topology: load ran {load_seconds:.0f} s; checking")
     return report(
@@ -228,6 +229,7 @@ class Faults:
         self.clusters, self.children = clusters, children
         self.load_started, self.seconds, self.lags = load_started, seconds, lags
         self.at: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}  # web node 2's CPU seconds at each fault
         self.killed_job = ""
         self.replica_rows_at_stop = 0
 
@@ -241,6 +243,7 @@ class Faults:
 
     def mark(self, fault: str, text: str) -> None:
         self.at[fault] = time.monotonic()
+        self.cpu[fault] = cpu_seconds(self.children.processes["web-2"].pid)
         print(f"topology: {text} at {self.at[fault] - self.load_started:.0f} s")
 
     def run(self, redis_port: int) -> None:
@@ -411,25 +414,45 @@ def report(
 
 
 def phases(figures, faults, load_seconds: float) -> list[dict]:
-    """Throughput and latency between the faults: what two nodes, then one, served."""
+    """Throughput and latency between the faults: what two nodes, then one, served; with one
+    node, the CPU it spent per request (its processes' user and system time)."""
     edges = [
-        ("2 web nodes, replica", faults.load_started),
-        ("1 web node, replica", faults.at["web"]),
-        ("1 web node, primary only", faults.at["replica"]),
-        ("1 web node, primary only, no Redis", faults.at["redis"]),
+        ("2 web nodes, replica", "start", faults.load_started),
+        ("1 web node, replica", "web", faults.at["web"]),
+        ("1 web node, primary only", "replica", faults.at["replica"]),
+        ("1 web node, primary only, no Redis", "redis", faults.at["redis"]),
     ]
-    end = faults.load_started + load_seconds
+    ends = [*edges[1:], ("", "end", faults.load_started + load_seconds)]
     out = []
-    for (name, start), (_next, stop) in zip(edges, [*edges[1:], ("", end)], strict=True):
+    for (name, fault, start), (_next, until, stop) in zip(edges, ends, strict=True):
         row = {"phase": name, "seconds": round(stop - start)}
-        for kind in ("autosave", "dashboard"):
+        served = 0
+        for kind in ("autosave", "dashboard", "questionnaire"):
             seconds = [s for at, s in figures.seconds[kind] if start <= at < stop]
+            served += len(seconds)
             row[kind] = {
                 "per_second": round(len(seconds) / max(stop - start, 1e-9), 1),
                 "p95_ms": round(load.percentile(seconds, 0.95) * 1000),
             }
+        if fault in faults.cpu and served:
+            cpu = faults.cpu[until] - faults.cpu[fault]
+            row["web_node_cpu_ms_per_request"] = round(cpu * 1000 / served, 1)
+            row["web_node_cpu_share"] = round(cpu / max(stop - start, 1e-9), 2)
         out.append(row)
     return out
+
+
+def cpu_seconds(group: int) -> float:
+    """User and system CPU seconds of the processes in a process group (a gunicorn node)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[2]) == group:  # pgrp; utime and stime follow at 11 and 12
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def presigned_download(browser, assessment_id: int, port: int) -> tuple[str, bool, str]:
