@@ -112,9 +112,27 @@ def reads_from_replica(view):
 def _reading_from(alias: str, view, request, *args, **kwargs):
     token = _reads_from.set(alias)
     try:
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
     finally:
         _reads_from.reset(token)
+    if response.streaming:  # its rows are read as it is sent, after the view has returned
+        response.streaming_content = _streamed_from(alias, response.streaming_content)
+    return response
+
+
+def _streamed_from(alias: str, chunks):
+    """The chunks, each made reading from `alias`. A replica that fails mid-stream breaks that
+    download: what was sent cannot be taken back, so it is not read again from the primary."""
+    iterator = iter(chunks)
+    while True:
+        token = _reads_from.set(alias)
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            _reads_from.reset(token)
+        yield chunk
 
 
 def pin_after_write(get_response):

@@ -44,6 +44,7 @@ def _member_summary(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/dashboard_member.html", context)
 
 
+@replica.reads_from_replica
 def portfolio_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     """The filtered portfolio as CSV or JSON, streamed: memory stays flat however many projects."""
     teams = access.get_managed_teams(request.user)

@@ -11,6 +11,7 @@ from assessment.dashboard import queries as portfolio
 from assessment.dashboard.forms import read_filters
 from assessment.models import ReportJob
 from assessment.reports import pdf, tasks
+from projects import replica
 
 # Up to this many projects a portfolio PDF renders within the request (a few seconds at most);
 # above it the report is queued for the background worker.
@@ -60,6 +61,7 @@ def _manager_portfolio(request: HttpRequest) -> portfolio.Portfolio:
     return portfolio.build(teams, filters, trends=False)
 
 
+@replica.reads_from_replica
 def portfolio_report(request: HttpRequest) -> HttpResponse:
     data = _manager_portfolio(request)
     if len(data.rows) > SYNC_REPORT_LIMIT:

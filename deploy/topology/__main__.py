@@ -200,7 +200,7 @@ def run(args, clusters: Clusters, children: Children, started: float) -> int:
     replica_rows_before = clusters.rows_read(clusters.replica_port)
     load_started = time.monotonic()
     threads = load.start(cast, web_ports, figures, seconds=args.seconds, think=args.think)
-    lags: list[float] = []
+    lags: list[tuple[float, int]] = []
     faults = Faults(clusters, children, load_started, args.seconds, lags)
     faults.run(redis_port)
     for thread in threads:
@@ -236,7 +236,7 @@ class Faults:
     def wait_until(self, fraction: float) -> None:
         while time.monotonic() < self.load_started + fraction * self.seconds:
             if "replica" not in self.at:
-                lag = self.clusters.replica_lag_seconds()
+                lag = self.clusters.replica_lag()
                 if lag is not None:
                     self.lags.append(lag)
             time.sleep(1)
@@ -329,6 +329,11 @@ def report(
     ):
         time.sleep(1)
     jobs = list(DBTaskResult.objects.values_list("id", "status", "worker_ids"))
+    jobs_timed = list(
+        DBTaskResult.objects.filter(task_path__endswith="render_assessment_report").values_list(
+            "started_at", "finished_at"
+        )
+    )
     killed = next((ids for pk, _status, ids in jobs if str(pk) == faults.killed_job), None)
     checks.check(
         "the killed worker's job was finished by the other",
@@ -384,6 +389,7 @@ def report(
     )
     connections.close_all()
     checks.check(*presigned_download(manager, result.result.assessment_id, live_port))
+    checks.check(*in_a_browser(cast.managers[0][1], result.result.assessment_id, live_port))
 
     lags = faults.lags
     figures_out = {
@@ -393,7 +399,9 @@ def report(
         "requests": {kind: len(v) for kind, v in figures.seconds.items()},
         "requests_per_second": round(sum(map(len, figures.seconds.values())) / load_seconds, 1),
         "failovers": figures.failovers,
-        "replica_lag_max_seconds": round(max(lags), 3) if lags else None,
+        "replica_lag_max_seconds": round(max(s for s, _b in lags), 3) if lags else None,
+        "replica_lag_max_bytes": max(b for _s, b in lags) if lags else None,
+        "pdf_render_seconds": render_seconds(jobs_timed),
         "replica_rows_read": replica_rows,
     }
     for kind, timed in figures.seconds.items():
@@ -411,6 +419,43 @@ def report(
     out.write_text(json.dumps({"figures": figures_out, "checks": checks.results}, indent=2))
     print(f"topology: {'PASS' if checks.passed else 'FAIL'} ({out.relative_to(ROOT)})")
     return 0 if checks.passed else 1
+
+
+def in_a_browser(session: str, assessment_id: int, port: int) -> tuple[str, bool, str]:
+    """Chromium, signed in as the manager, opens a result on the surviving node and downloads
+    its PDF: the link's redirect takes the browser to the object store and back with the file."""
+    from playwright.sync_api import Error, sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    name = "a browser downloads the PDF from the object store"
+    if not chromium_path():
+        return name, False, "chromium not found (apt-get install chromium)"
+    base = f"http://127.0.0.1:{port}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(accept_downloads=True, base_url=base)
+            context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+            page = context.new_page()
+            page.goto(f"/assessments/{assessment_id}/results/")
+            with page.expect_download() as started:
+                page.click('a[href$="report.pdf"]')
+            download = started.value
+            body = Path(download.path()).read_bytes()
+        except Error as error:
+            return name, False, str(error).splitlines()[0]
+        finally:
+            browser.close()
+    signed = "X-Amz-Signature" in download.url
+    return (
+        name,
+        body.startswith(b"%PDF") and signed,
+        (
+            f"{download.suggested_filename}, {len(body)} bytes, {'signed' if signed else 'unsigned'} "
+            f"link to {download.url.split('?')[0]}"
+        ),
+    )
 
 
 def phases(figures, faults, load_seconds: float) -> list[dict]:
@@ -440,6 +485,15 @@ def phases(figures, faults, load_seconds: float) -> list[dict]:
             row["web_node_cpu_share"] = round(cpu / max(stop - start, 1e-9), 2)
         out.append(row)
     return out
+
+
+def render_seconds(jobs: list[tuple]) -> dict:
+    """The audit PDFs' render times on the workers (a reclaimed job's last run)."""
+    seconds = [(end - start).total_seconds() for start, end in jobs if start and end]
+    return {
+        "p50": round(load.percentile(seconds, 0.5), 2),
+        "max": round(max(seconds, default=0), 2),
+    }
 
 
 def cpu_seconds(group: int) -> float:

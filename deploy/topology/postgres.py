@@ -93,16 +93,20 @@ class Clusters:
             time.sleep(0.5)
         raise RuntimeError("the replica did not start streaming from the primary")
 
-    def replica_lag_seconds(self) -> float | None:
-        """How far the replica's replay is behind the primary's last commit, None when unknown."""
+    def replica_lag(self) -> tuple[float, int] | None:
+        """How far the replica's replay is behind the primary: seconds (pg_stat_replication's
+        replay_lag, 0 when it has caught up) and bytes of WAL; None when unknown."""
         try:
-            lag = self.sql(
+            row = self.sql(
                 self.primary_port,
-                "SELECT coalesce(extract(epoch FROM max(replay_lag)), 0) FROM pg_stat_replication",
+                "SELECT coalesce(extract(epoch FROM max(replay_lag)), 0),"
+                " coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), 0)"
+                " FROM pg_stat_replication",
             )
         except RuntimeError:
             return None
-        return float(lag) if lag else None
+        seconds, lag_bytes = row.split("|")
+        return float(seconds), int(float(lag_bytes))
 
     def rows_read(self, port: int) -> int:
         """Rows returned by queries on that server's database so far (pg_stat_database)."""

@@ -173,3 +173,20 @@ def test_a_replica_that_stays_down_is_asked_less_and_less_often(monkeypatch):
             asked_at.append(second)
 
     assert asked_at == [0, 5, 15, 35, 75, 135, 195, 255]
+
+
+def test_a_streamed_download_reads_from_the_replica_while_it_streams(with_replica):
+    """The portfolio exports stream: their rows are read after the view has returned, as the
+    response is sent. They read from the replica then too, and nothing else does meanwhile."""
+    from django.http import StreamingHttpResponse
+
+    @replica.reads_from_replica
+    def streaming_view(request):
+        return StreamingHttpResponse(ROUTER.db_for_read(Team) for _ in range(3))
+
+    response = streaming_view(RequestFactory().get("/dashboard/export.csv"))
+    first = next(iter(response.streaming_content))
+    between = ROUTER.db_for_read(Team)
+
+    assert (first, between) == (b"replica", "default")
+    assert b"".join(response.streaming_content) == b"replica" * 2
