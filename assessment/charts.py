@@ -240,26 +240,40 @@ def radar_compare(categories: Sequence[str], series: dict[str, Sequence[Decimal 
 
 
 def trends(
-    series: dict[str, Sequence[tuple[str, Decimal | None]]], *, emphasize_first: bool = False
+    series: dict[str, Sequence[tuple[str, Decimal | None]]],
+    *,
+    emphasize_first: bool = False,
+    in_points: bool = False,
 ) -> dict:
-    """Scores over time, one line per series, each with its own dates."""
+    """Scores over time, one line per series, each with its own dates. `in_points`: ML Test
+    Score final scores, drawn in whole points from 0 to one above the best."""
     data = [
         {"type": "scatter", "mode": "lines+markers", "name": name, "x": [d for d, _ in points],
          "y": [_number(v) for _, v in points],
          "line": {"color": PALETTE[index % len(PALETTE)], "width": 3 if emphasize_first and index == 0 else 1.5}}
         for index, (name, points) in enumerate(series.items())
     ]  # fmt: skip
-    low, high = _fitted_range([value for trace in data for value in trace["y"]])
-    # The axis shows only the scores' span, so its title says where that sits on the 0–100 scale.
-    title = (
-        _("Score")
-        if (low, high) == (0, 100)
-        else _("Score (%(low)s–%(high)s of 0–100)") % {"low": low, "high": high}
-    )
+    values = [value for trace in data for value in trace["y"] if value is not None]
+    if in_points:
+        low, high, step, title = 0, math.ceil(max(values, default=0)) + 1, 1, _("Points")
+    else:
+        low, high = _fitted_range(values)
+        step = 10
+        # The axis shows only the scores' span, so its title says where that sits on 0–100.
+        title = (
+            _("Score")
+            if (low, high) == (0, 100)
+            else _("Score (%(low)s–%(high)s of 0–100)") % {"low": low, "high": high}
+        )
     return {
         "data": data,
         "layout": _layout(
-            yaxis={"range": [low, high], "dtick": 10, "title": {"text": title}, "automargin": True},
+            yaxis={
+                "range": [low, high],
+                "dtick": step,
+                "title": {"text": title},
+                "automargin": True,
+            },
             xaxis={"automargin": True, **_date_span([x for trace in data for x in trace["x"]])},
             hovermode="x unified",
             # Room for the last date's label, tilted on a phone, to the right of the last point.
@@ -318,7 +332,8 @@ def portfolio_figures(data, heatmap_rows: Sequence) -> dict[str, dict]:
             {
                 name: [(when.date().isoformat(), value) for when, value in points]
                 for name, points in data.trends.items()
-            }
+            },
+            in_points=data.trends_in_points,
         ),
     }
     for figure in figures.values():

@@ -167,6 +167,8 @@ class Portfolio:
     common_gaps: list[CommonGap]
     distribution: dict[str, list[int]]  # per category, the shown projects at each level (0–4)
     weakest: list[Weakest] = field(default_factory=list)  # only the dashboard's page reads them
+    # The trends are ML Test Score final scores: points, not the 0–100 scale.
+    trends_in_points: bool = False
 
     level_names = [name for _, _, name, _ in scoring.MATURITY_LEVELS]
 
@@ -298,6 +300,7 @@ def _read(
     if filters.compare:
         compared = [r for r in table.rows_of_slugs(filters.compare[:5]) if not r.never]
     trend_rows = compared or [r for r in rows if not r.never][:8]
+    lines, in_points = _trends([r.project for r in trend_rows], bank_id) if trends else ({}, False)
     if evidence:
         _count_evidence(rows, now)
     if not paged:
@@ -314,7 +317,8 @@ def _read(
         summary=summary,
         page=page,
         compared=compared,
-        trends=_trends([r.project for r in trend_rows], bank_id) if trends else {},
+        trends=lines,
+        trends_in_points=in_points,
         common_gaps=_common_gaps(team_ids, bank_id, summary.assessed, texts) if gaps else [],
         distribution=distribution,
         weakest=_weakest(table, latest.filter(kept), categories) if weakest else [],
@@ -649,23 +653,30 @@ def _count_levels(rows: list[Row], keys: list[str]) -> dict[str, list[int]]:
 
 def _trends(
     projects: list[Project], bank_id: int | None
-) -> dict[str, list[tuple[datetime, Decimal | None]]]:
-    """The overall scores over time of a few projects on the bank. Read by project only, the
-    bank sorted out here: filtered by bank, SQLite would walk every result on the bank."""
+) -> tuple[dict[str, list[tuple[datetime, Decimal | None]]], bool]:
+    """The overall scores over time of a few projects on the bank, and whether they are ML Test
+    Score points. Read by project only, the bank sorted out here: filtered by bank, SQLite would
+    walk every result on the bank."""
     trends: dict[str, list[tuple[datetime, Decimal | None]]] = {p.name: [] for p in projects}
     names = {p.pk: p.name for p in projects}
+    methods = set()
     if not names:
-        return trends
-    for project_id, submitted_at, overall, result_bank in (
+        return trends, False
+    for project_id, submitted_at, overall, result_bank, method in (
         AssessmentResult.objects.filter(assessment__project_id__in=names)
         .order_by("assessment__submitted_at")
         .values_list(
-            "assessment__project_id", "assessment__submitted_at", "overall", "version__bank_id"
+            "assessment__project_id",
+            "assessment__submitted_at",
+            "overall",
+            "version__bank_id",
+            "method",
         )
     ):
         if result_bank == bank_id:
             trends[names[project_id]].append((submitted_at, overall))
-    return trends
+            methods.add(method)
+    return trends, methods == {scoring.ML_TEST_SCORE}
 
 
 def _common_gaps(

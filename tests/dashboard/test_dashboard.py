@@ -4,6 +4,7 @@ the portfolio's CSV and JSON exports."""
 import csv
 import io
 import json
+import math
 from datetime import timedelta
 from html import unescape
 
@@ -588,3 +589,24 @@ def test_a_german_dashboard_names_categories_and_gaps_in_german(
     assert german != "Data" and f">{german}<" in in_german and f">{german}<" not in in_english
     assert gap.text == version.translations[f"questions/{gap.key}"]["de"]["text"]
     assert gap.text not in in_english
+
+
+def test_an_ml_test_score_trend_is_drawn_in_points_not_on_the_0_100_scale(
+    client_for, bob, project1, shipped_banks
+):
+    """The ML Test Score's final score is points (the weakest section's sum, Breck et al.), not
+    a 0–100 score: its trend's axis said "Score (0–30 of 0–100)". It is drawn in whole points
+    from 0, one above the best."""
+    version = shipped_banks["ml-test-score"]
+    levels = {q.key: 1 for q in version.questions.all()}
+    first = factories.make_result(project1, version, bob, levels, title="All tests")
+    backdate_submit(first.assessment, timezone.now() - timedelta(days=60))
+    second = factories.make_result(project1, version, bob, {}, title="None")
+
+    figure = client_for(bob).get(URL, {"bank": version.bank.slug}).context["trends"]
+
+    (line,) = figure["data"]
+    assert line["y"] == [float(first.overall), float(second.overall)]
+    axis = figure["layout"]["yaxis"]
+    assert axis["title"]["text"] == "Points"
+    assert axis["range"] == [0, math.ceil(first.overall) + 1] and axis["dtick"] == 1
