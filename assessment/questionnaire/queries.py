@@ -303,13 +303,14 @@ def filtered_page(assessment: Assessment, user, show: str) -> QuestionnairePage:
         CategoryRow(row.category, [q for q in row.questions if keep(q)], row.progress)
         for row in whole.categories
     ]
-    team = team_progress(assessment)
     mine = sum(1 for c in whole.categories for q in c.questions if q.mine is not None)
-    counts = filter_counts(team.overall, mine) | {"changed": len(whole.changed)}
+    # Progress and the navigation from the answers just read (counted as the team answers are),
+    # not from a second read of the team answers.
+    counts = filter_counts(whole.progress, mine) | {"changed": len(whole.changed)}
     return QuestionnairePage(
         None,
-        team.overall,
-        team.nav_items,
+        whole.progress,
+        whole.nav_items,
         whole.respondents,
         filter_counts=counts,
         filtered=[row for row in kept if row.questions],
