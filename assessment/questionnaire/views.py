@@ -1,6 +1,7 @@
 """Answering pages: start an assessment, the questionnaire and its autosave, discussion, submit."""
 
 import functools
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages
 from django.db import transaction
@@ -219,8 +220,16 @@ def _answer_saved(
         "saved": True,
         "assessment": assessment,
         "link_prompt": link_prompt,
+        "current_category": "" if _on_a_filtered_view(request) else status.category_key,
     }
     return render(request, "questionnaire/_answer_saved.html", context)
+
+
+def _on_a_filtered_view(request) -> bool:
+    """Whether the page that autosaved shows a filter's cards of every category (`?show=`), where
+    no category is the current page. htmx names the page in HX-Current-URL."""
+    query = urlsplit(request.htmx.current_url or "").query
+    return bool(parse_qs(query).get("show", [""])[0])
 
 
 @require_POST

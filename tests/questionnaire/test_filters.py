@@ -1,6 +1,9 @@
 """The questionnaire's filtered views (issue #18): the cards of every category that wait for the
 user's answer, are unanswered, rest on a carried-over answer, or are flagged, with their counts."""
 
+import re
+
+import pytest
 from django.urls import reverse
 
 from assessment import services
@@ -90,3 +93,27 @@ def test_a_filtered_view_costs_the_same_for_a_large_team(
         response = view(client, assessment, "unanswered")
 
     assert cards(response) == ["data-b", "code-a"]
+
+
+@pytest.mark.parametrize(
+    ("page", "current"),
+    [("?show=unanswered", []), ("?category=data", ["data"]), ("", ["data"])],
+    ids=["filtered view", "category page", "first category page"],
+)
+def test_an_autosave_marks_a_category_current_only_on_a_category_page(
+    client_for, alice, assessment, page, current
+):
+    """The autosave swaps in the category navigation; on a filtered view (every category's
+    cards) it marked the saved question's category as the current page."""
+    url = reverse("assessment:save_answer", args=[assessment.pk, "data-a"])
+    here = f"http://testserver{reverse('assessment:questionnaire', args=[assessment.pk])}{page}"
+
+    response = client_for(alice).post(
+        url,
+        {"choice": "2", "notes": "", "links": "", "na_reason": "", "na_detail": ""},
+        headers={"HX-Request": "true", "HX-Current-URL": here},
+    )
+
+    marked = re.findall(r'\?category=([\w-]+)"[^>]*aria-current="page"', response.text)
+    assert response.status_code == 200 and 'id="category-nav"' in response.text
+    assert marked == current
