@@ -46,13 +46,8 @@ urlpatterns = [
     path(
         "accounts/password/reset/",
         views.password_login_only(
-            views.PasswordResetView.as_view(
-                template_name="registration/password_reset_form.html",
-                email_template_name="registration/email/password_reset.txt",
-                subject_template_name="registration/email/password_reset_subject.txt",
-                # Read once at start-up, as the timeout itself is.
-                extra_email_context={"expiry_hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
-            )
+            # The email's templates are the worker's (assessment/account/tasks.py).
+            views.PasswordResetView.as_view(template_name="registration/password_reset_form.html")
         ),
         name="password_reset",
     ),

@@ -188,3 +188,33 @@ def test_reset_emails_to_one_address_are_limited_and_the_page_never_tells(
 
     assert len(mailoutbox) == 2  # the rest are dropped, not queued
     assert len(set(pages)) == 1  # the same "check your email" page every time
+
+
+def test_the_request_only_queues_the_email_and_the_queue_never_holds_the_link(
+    client, alice_with_email, mailoutbox, settings
+):
+    """The form used to send the email itself: an SMTP round trip (up to EMAIL_TIMEOUT) on a
+    web thread, and only for an address with an account, so the answer's time told whether one
+    existed. It queues the address for the worker, which makes the token and sends the link."""
+    from django_tasks import default_task_backend
+
+    from assessment.account import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    response = request_reset(client, ADDRESS)
+    unknown = request_reset(client, "nobody@example.com")
+
+    assert main_text(response) == main_text(unknown) and mailoutbox == []
+    queued = default_task_backend.results
+    assert [(r.task.name, r.args, r.kwargs) for r in queued] == [
+        ("send_password_reset", [ADDRESS], {"domain": "testserver", "use_https": False, "language": "en"}),
+        ("send_password_reset", ["nobody@example.com"], {"domain": "testserver", "use_https": False, "language": "en"}),
+    ]  # fmt: skip
+
+    for result in queued:
+        tasks.send_password_reset.call(*result.args, **result.kwargs)
+
+    assert [m.to for m in mailoutbox] == [[ADDRESS]]
+    assert set_password(client, emailed_link(mailoutbox[0]), NEW_PASSWORD).status_code == 200
+    assert can_log_in(NEW_PASSWORD)
