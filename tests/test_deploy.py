@@ -22,7 +22,7 @@ ONLY_IN_COMPOSE = {
     "CSRF_TRUSTED_ORIGINS",  # the public https origin; the run talks to the nodes directly
     "BEHIND_TLS_PROXY",  # TLS ends at the proxy; the run has no TLS
     "PROXY_COUNT",  # one proxy in front; the run's client is the balancer
-    "WEB_CONCURRENCY",  # gunicorn's; the run starts gunicorn with the same --workers
+    "WEB_CONCURRENCY",  # gunicorn's processes; the run starts gunicorn with --workers 2
 }
 ONLY_IN_THE_RUN = {
     "DEBUG",  # "0", the default when unset
