@@ -24,16 +24,20 @@ def recorded(*, by, project, filename: str) -> None:
     record(Action.DOWNLOAD, by=by, project=project, subject=filename)
 
 
+def content_type(filename: str) -> str:
+    return CONTENT_TYPES[filename.rsplit(".", 1)[-1]]
+
+
+def _file(opened, filename: str) -> FileResponse:
+    return FileResponse(
+        opened, as_attachment=True, filename=filename, content_type=content_type(filename)
+    )
+
+
 def attachment(content: str | bytes, filename: str, *, by, project=None) -> FileResponse:
     recorded(by=by, project=project, filename=filename)
     body = content.encode() if isinstance(content, str) else content
-    extension = filename.rsplit(".", 1)[-1]
-    return FileResponse(
-        io.BytesIO(body),
-        as_attachment=True,
-        filename=filename,
-        content_type=CONTENT_TYPES[extension],
-    )
+    return _file(io.BytesIO(body), filename)
 
 
 def presigned_url(storage: Storage, name: str, *, filename: str) -> str | None:
@@ -43,12 +47,11 @@ def presigned_url(storage: Storage, name: str, *, filename: str) -> str | None:
     link, so the file never passes through a web node."""
     if not getattr(storage, "querystring_auth", False):
         return None
-    extension = filename.rsplit(".", 1)[-1]
     return storage.url(
         name,
         parameters={
             "ResponseContentDisposition": content_disposition_header(True, filename),
-            "ResponseContentType": CONTENT_TYPES[extension],
+            "ResponseContentType": content_type(filename),
         },
     )
 
@@ -63,10 +66,7 @@ def stored_file(
     if link is None:
         opened = default_storage.open(name, "rb")
         recorded(by=by, project=project, filename=filename)
-        extension = filename.rsplit(".", 1)[-1]
-        return FileResponse(
-            opened, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[extension]
-        )
+        return _file(opened, filename)
     # Signing is local, so a lost object would only show as the store's 404 in the browser: one
     # HEAD request keeps the caller's "render it again" path.
     if not default_storage.exists(name):
@@ -89,9 +89,8 @@ def streamed_attachment(
     """An attachment sent as its pieces are made, for files that grow with the portfolio: the
     server holds one piece at a time, never the whole file."""
     recorded(by=by, project=project, filename=filename)
-    extension = filename.rsplit(".", 1)[-1]
     response = StreamingHttpResponse(
-        (chunk.encode() for chunk in chunks), content_type=CONTENT_TYPES[extension]
+        (chunk.encode() for chunk in chunks), content_type=content_type(filename)
     )
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -361,6 +361,12 @@ PAYDOWN_SCHEDULE = {
         "every_hours": 24,
         "anchor": datetime(2026, 1, 1, 6, tzinfo=UTC),  # daily, 06:00 UTC
     },
+    # Finished jobs, old claims and lost workers' heartbeats (scheduler/workers.py).
+    "prune-finished-work": {
+        "task": "scheduler.tasks.prune_finished_work",
+        "every_hours": 24,
+        "anchor": datetime(2026, 1, 1, 3, tzinfo=UTC),  # daily, 03:00 UTC
+    },
 }
 
 # Many workers (issue #19, scheduler/workers.py): each records a heartbeat every
@@ -380,11 +386,6 @@ if not 1 <= WORKER_HEARTBEAT_SECONDS <= WORKER_LOST_AFTER_SECONDS // 3:
     )
 if TASK_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("TASK_MAX_ATTEMPTS must be at least 1.")
-PAYDOWN_SCHEDULE["prune-finished-work"] = {
-    "task": "scheduler.tasks.prune_finished_work",
-    "every_hours": 24,
-    "anchor": datetime(2026, 1, 1, 3, tzinfo=UTC),  # daily, 03:00 UTC
-}
 
 # The address the emails' links start with (no request to read it from in the worker).
 PAYDOWN_BASE_URL = os.environ.get("PAYDOWN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

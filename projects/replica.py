@@ -1,12 +1,13 @@
-"""Reads from a PostgreSQL streaming replica (issue #19, first part).
+"""Reads from a PostgreSQL streaming replica (issue #19).
 
-With `DATABASE_REPLICA_URL` set, the pages that only read a lot (the dashboard, the portfolio
-exports, a project's history) read from the replica; everything else, and every write, uses the
-primary. Two exceptions keep the replica invisible to people:
+With `DATABASE_REPLICA_URL` set, the pages that only read a lot (the dashboard, the portfolio's
+exports and PDF, a project's history) read from the replica; everything else, and every write,
+uses the primary. Three exceptions keep the replica invisible to people:
 - whoever wrote in the last `REPLICA_PIN_SECONDS` reads from the primary, so nobody misses their
   own change behind the replica's lag (a cookie set on every unsafe request);
-- a replica that does not answer (a short connect timeout, asked at most every few seconds) sends
-  the reads to the primary, with a warning in the log.
+- a replica that does not answer (a short connect timeout; asked every few seconds, and less
+  often while it stays down) sends the reads to the primary, with a warning in the log;
+- a replica that fails during a page gives the page from the primary.
 Without a replica nothing changes: the router sends everything to the primary."""
 
 import contextlib
@@ -79,6 +80,8 @@ def replica_ready(*, now: float | None = None) -> bool:
 
 
 def mark_down(now: float) -> None:
+    """Leave the replica out until the next ask: HEALTH_SECONDS after it was up, twice the last
+    wait after it was already down (up to DOWN_SECONDS_MAX)."""
     wait = min(DOWN_SECONDS_MAX, 2 * _health["wait"]) if not _health["ready"] else HEALTH_SECONDS
     _health.update(checked=now, ready=False, wait=wait)
 

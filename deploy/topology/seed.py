@@ -7,8 +7,6 @@ gets a session made the way Django's test client's force_login makes one, so the
 app, not 200 password hashes."""
 
 import random
-import secrets
-import string
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -46,11 +44,6 @@ def session_for(user) -> str:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return store.session_key
-
-
-def csrf_token() -> str:
-    """A CSRF cookie value Django accepts (32 letters and digits), sent back in X-CSRFToken."""
-    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
 
 
 def build(seed: int = 19) -> Cast:

@@ -149,13 +149,22 @@ def test_a_replica_lost_during_a_page_gives_the_page_from_the_primary(monkeypatc
     assert read_by(RequestFactory().get("/dashboard/")) == "default"  # left out meanwhile
 
 
-def test_a_failure_on_the_primary_is_not_hidden(with_replica):
+def test_a_failure_on_the_primary_is_not_hidden(with_replica, monkeypatch):
+    """The page is read again from the primary once, and what fails there is raised."""
+    monkeypatch.setattr(replica, "connections", {replica.REPLICA: _Silent()})
+    monkeypatch.setattr(
+        replica, "_health", {"checked": time.monotonic(), "ready": True, "wait": 5.0}
+    )
+    read_from = []
+
     @replica.reads_from_replica
     def failing_view(request):
-        raise OperationalError("the primary is down")
+        read_from.append(ROUTER.db_for_read(Team))
+        raise OperationalError(f"the {read_from[-1]} is down")
 
-    with pytest.raises(OperationalError):
-        failing_view(RequestFactory().get("/dashboard/", HTTP_COOKIE=f"{replica.PIN_COOKIE}=9e99"))
+    with pytest.raises(OperationalError, match="the default is down"):
+        failing_view(RequestFactory().get("/dashboard/"))
+    assert read_from == ["replica", "default"]
 
 
 def test_a_replica_that_stays_down_is_asked_less_and_less_often(monkeypatch):

@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, worker_id: str, **options):
         # By the database's clock, as the heartbeat is written. Unhealthy at half the time after
-        # which the others reclaim its job: the container restarts before that happens.
+        # which the others reclaim its job, so an orchestrator that replaces unhealthy workers
+        # does so before then.
         age = (
             WorkerHeartbeat.objects.filter(worker_id=worker_id)
             .annotate(now=Now())
